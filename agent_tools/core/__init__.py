@@ -1,0 +1,1 @@
+"""Pure rules of agent-tools: records, statuses, definitions, errors. No I/O."""

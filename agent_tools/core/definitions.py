@@ -1,0 +1,195 @@
+"""How an operation type is declared: ``@operation``, ``ChunkResult``, retry policy."""
+
+from __future__ import annotations
+
+import inspect
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from agent_tools.core.chunk_progress import ChunkProgress
+
+ChunkFunction: TypeAlias = Callable[[Any, Any, ChunkProgress, int], Any]
+"""``fn(input, state, progress, chunk_index) -> ChunkResult`` (sync or async)."""
+
+Migration: TypeAlias = Callable[[dict[str, Any], Any], tuple[dict[str, Any], Any]]
+"""``migrate(input, state) -> (input, state)`` from one version to the next."""
+
+RunIn = Literal["event_loop", "thread", "process"]
+TaskSupport = Literal["forbidden", "optional", "required"]
+
+
+class ProgressUpdate(BaseModel):
+    """How a chunk moves the progress: an absolute step, a relative advance, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_step: int | None = None
+    advance: int | None = None
+    total_steps: int | None = None
+    label: str | None = None
+    message: str | None = None
+
+
+class ChunkResult(BaseModel):
+    """What one chunk returns.
+
+    ``output`` is appended to the result log as one item (unless None);
+    ``items`` appends several. ``next_state`` is what the next chunk receives.
+    When ``completed`` is true, ``result`` (or, if None, ``next_state``)
+    becomes the operation's final result.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=False)
+
+    output: JsonValue = None
+    items: list[JsonValue] = Field(default_factory=list)
+    next_state: JsonValue = None
+    progress_update: ProgressUpdate | None = None
+    completed: bool = False
+    result: JsonValue = None
+
+    def outputs(self) -> list[JsonValue]:
+        """The result items this chunk adds, in order."""
+        return ([] if self.output is None else [self.output]) + list(self.items)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter for a failing chunk."""
+
+    max_retries: int = 3
+    initial_delay_s: float = 0.5
+    max_delay_s: float = 30.0
+    multiplier: float = 2.0
+    jitter: float = 0.25
+    """Fraction of the delay added or removed at random, so retries spread out."""
+
+    def delay_s(self, attempt: int, rng: random.Random | None = None) -> float:
+        """Delay before retry number ``attempt`` (1-based)."""
+        base = min(self.max_delay_s, self.initial_delay_s * self.multiplier ** (attempt - 1))
+        spread = base * self.jitter * (2 * (rng or random).random() - 1)
+        return max(0.0, base + spread)
+
+
+@dataclass(frozen=True)
+class OperationType:
+    """A registered, versioned operation definition."""
+
+    name: str
+    version: int
+    input_model: type[BaseModel]
+    chunk_function: ChunkFunction | None
+    description: str = ""
+    plan: Callable[[Any], int | None] | None = None
+    initial_state: Callable[[Any], Any] | None = None
+    chunk_size: int = 1
+    checkpoint_every_chunks: int = 1
+    checkpoint_every_s: float | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    chunk_timeout_ms: int | None = None
+    retention_s: float | None = 7 * 24 * 3600.0
+    migrations: Mapping[int, Migration] = field(default_factory=dict)
+    run_in: RunIn = "event_loop"
+    agent_driven: bool = False
+    expose_as_tool: bool = False
+    task_support: TaskSupport = "optional"
+
+    @property
+    def is_async(self) -> bool:
+        return self.chunk_function is not None and inspect.iscoroutinefunction(
+            self.chunk_function
+        )
+
+    def input_schema(self) -> dict[str, Any]:
+        """The JSON Schema of this type's input."""
+        return self.input_model.model_json_schema()
+
+
+def operation(
+    *,
+    name: str,
+    input_model: type[BaseModel],
+    version: int = 1,
+    description: str = "",
+    plan: Callable[[Any], int | None] | None = None,
+    initial_state: Callable[[Any], Any] | None = None,
+    chunk_size: int = 1,
+    checkpoint_every_chunks: int = 1,
+    checkpoint_every_s: float | None = None,
+    retry: RetryPolicy | None = None,
+    chunk_timeout_ms: int | None = None,
+    retention_s: float | None = 7 * 24 * 3600.0,
+    migrations: Mapping[int, Migration] | None = None,
+    run_in: RunIn | None = None,
+    expose_as_tool: bool = False,
+    task_support: TaskSupport = "optional",
+    register: bool = True,
+) -> Callable[[ChunkFunction], OperationType]:
+    """Declare a chunk function as an operation type and register it.
+
+    Async functions run on the event loop; sync ones run in a thread, or in a
+    process pool with ``run_in="process"`` (CPU-bound work). The decorated name
+    becomes the :class:`OperationType`.
+    """
+    from agent_tools.core.registry import default_registry
+
+    def decorate(function: ChunkFunction) -> OperationType:
+        chosen = run_in or (
+            "event_loop" if inspect.iscoroutinefunction(function) else "thread"
+        )
+        definition = OperationType(
+            name=name,
+            version=version,
+            input_model=input_model,
+            chunk_function=function,
+            description=description or inspect.getdoc(function) or "",
+            plan=plan,
+            initial_state=initial_state,
+            chunk_size=chunk_size,
+            checkpoint_every_chunks=checkpoint_every_chunks,
+            checkpoint_every_s=checkpoint_every_s,
+            retry=retry or RetryPolicy(),
+            chunk_timeout_ms=chunk_timeout_ms,
+            retention_s=retention_s,
+            migrations=dict(migrations or {}),
+            run_in=chosen,
+            expose_as_tool=expose_as_tool,
+            task_support=task_support,
+        )
+        if register:
+            default_registry.register(definition)
+        return definition
+
+    return decorate
+
+
+def agent_driven_operation(
+    *,
+    name: str,
+    input_model: type[BaseModel],
+    description: str,
+    version: int = 1,
+    plan: Callable[[Any], int | None] | None = None,
+    retention_s: float | None = 30 * 24 * 3600.0,
+    register: bool = True,
+) -> OperationType:
+    """Declare a type whose work the agent does itself, recorded with ``record_progress``."""
+    from agent_tools.core.registry import default_registry
+
+    definition = OperationType(
+        name=name,
+        version=version,
+        input_model=input_model,
+        chunk_function=None,
+        description=description,
+        plan=plan,
+        retention_s=retention_s,
+        agent_driven=True,
+    )
+    if register:
+        default_registry.register(definition)
+    return definition

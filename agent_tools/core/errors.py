@@ -1,0 +1,177 @@
+"""Errors an agent can act on: a stable code, a message and a hint."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class AgentToolsError(Exception):
+    """Base of every error agent-tools reports to a caller.
+
+    ``code`` is stable across releases; ``hint`` tells an agent what to do next.
+    """
+
+    code: ClassVar[str] = "internal_error"
+
+    def __init__(self, message: str, hint: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = details
+
+    def as_dict(self) -> dict[str, Any]:
+        """The wire form: ``{"code", "message", "hint"}`` plus any details."""
+        body: dict[str, Any] = {"code": self.code, "message": self.message, "hint": self.hint}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message} Hint: {self.hint}"
+
+
+class OperationNotFoundError(AgentToolsError):
+    code = "operation_not_found"
+
+    def __init__(self, operation_id: str) -> None:
+        super().__init__(
+            f"No operation with id {operation_id!r} exists.",
+            "Check the operation_id, or call list_operations to see known operations.",
+            operation_id=operation_id,
+        )
+
+
+class UnknownOperationTypeError(AgentToolsError):
+    code = "unknown_operation_type"
+
+    def __init__(self, operation_type: str, known: list[str]) -> None:
+        super().__init__(
+            f"No operation type named {operation_type!r} is registered.",
+            f"Use one of: {', '.join(sorted(known)) or '(none registered)'}; "
+            "call describe_operation_types for their inputs.",
+            operation_type=operation_type,
+        )
+
+
+class InvalidInputError(AgentToolsError):
+    code = "invalid_input"
+
+    def __init__(self, message: str, hint: str, **details: Any) -> None:
+        super().__init__(message, hint, **details)
+
+
+class IllegalTransitionError(AgentToolsError):
+    code = "illegal_transition"
+
+    def __init__(self, operation_id: str, current: str, target: str) -> None:
+        super().__init__(
+            f"Operation {operation_id!r} is {current}; it cannot become {target}.",
+            "Call get_progress to see its status; a completed, failed or cancelled "
+            "operation cannot run again, start a new one with execute_incrementally.",
+            operation_id=operation_id,
+            status=current,
+            requested=target,
+        )
+
+
+class OperationConflictError(AgentToolsError):
+    code = "operation_conflict"
+
+    def __init__(self, operation_id: str, reason: str) -> None:
+        super().__init__(
+            f"Operation {operation_id!r} already exists with a different {reason}.",
+            "Reuse an operation_id only to continue the same work; omit operation_id "
+            "(or choose a new one) to start another operation.",
+            operation_id=operation_id,
+        )
+
+
+class VersionMismatchError(AgentToolsError):
+    code = "version_mismatch"
+
+    def __init__(self, operation_id: str, stored: int, registered: int) -> None:
+        super().__init__(
+            f"Operation {operation_id!r} was started under version {stored} of its type; "
+            f"version {registered} is registered and has no migration from {stored}.",
+            "Run it with a server that registers the original version, or cancel it "
+            "and start a new operation.",
+            operation_id=operation_id,
+            stored_version=stored,
+            registered_version=registered,
+        )
+
+
+class InvalidCursorError(AgentToolsError):
+    code = "invalid_cursor"
+
+    def __init__(self, cursor: str) -> None:
+        super().__init__(
+            f"Cursor {cursor!r} is not one this server issued.",
+            "Pass the next_cursor from a previous response, or omit cursor to read "
+            "from the beginning.",
+            cursor=cursor,
+        )
+
+
+class OperationFailedError(AgentToolsError):
+    """A chunk kept failing after its retries; recorded as the operation's error."""
+
+    code = "operation_failed"
+
+    def __init__(self, message: str, hint: str | None = None, **details: Any) -> None:
+        super().__init__(
+            message,
+            hint or "Inspect the error, fix the input or environment, then start a "
+            "new operation with execute_incrementally.",
+            **details,
+        )
+
+
+class ChunkTimeoutError(AgentToolsError):
+    code = "chunk_timeout"
+
+    def __init__(self, chunk_index: int, timeout_ms: int) -> None:
+        super().__init__(
+            f"Chunk {chunk_index} did not finish within {timeout_ms} ms.",
+            "Use a smaller chunk_size or a larger timeout_ms.",
+            chunk_index=chunk_index,
+            timeout_ms=timeout_ms,
+        )
+
+
+class AccessDeniedError(AgentToolsError):
+    code = "access_denied"
+
+    def __init__(self, message: str, hint: str, **details: Any) -> None:
+        super().__init__(message, hint, **details)
+
+
+class LeaseLostError(AgentToolsError):
+    """This process no longer holds the operation; another holder took it over."""
+
+    code = "lease_lost"
+
+    def __init__(self, operation_id: str) -> None:
+        super().__init__(
+            f"Operation {operation_id!r} is now run by another worker.",
+            "Call get_progress; the other worker continues from the last checkpoint.",
+            operation_id=operation_id,
+        )
+
+
+class OperationBusyError(AgentToolsError):
+    code = "operation_busy"
+
+    def __init__(self, operation_id: str, holder: str) -> None:
+        super().__init__(
+            f"Operation {operation_id!r} is being run by {holder}.",
+            "Call get_progress with wait_ms to follow it, or resume again shortly.",
+            operation_id=operation_id,
+        )
+
+
+class StoreError(AgentToolsError):
+    code = "store_error"
+
+    def __init__(self, message: str, hint: str, **details: Any) -> None:
+        super().__init__(message, hint, **details)

@@ -1,0 +1,150 @@
+"""What a store keeps: operation records, checkpoints, result items, events."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from agent_tools.core.status import OperationStatus
+
+RunMode = Literal["inline", "background"]
+
+STEP_LABELS_KEPT = 20
+"""How many labels of completed steps a progress record keeps (the latest ones)."""
+
+
+class ErrorInfo(BaseModel):
+    """An error as an agent sees it."""
+
+    code: str
+    message: str
+    hint: str
+
+
+class ProgressRecord(BaseModel):
+    """Progress as stored; the engine derives percentage and ETA from it."""
+
+    current_step: int = 0
+    total_steps: int | None = None
+    rate_per_second: float | None = None
+    eta_seconds: float | None = None
+    steps_completed: list[str] = Field(default_factory=list)
+    message: str | None = None
+    active_seconds: float = 0.0
+
+
+class RunSettings(BaseModel):
+    """Per-run settings, chosen at start from the type's defaults and the caller's overrides."""
+
+    mode: RunMode = "inline"
+    chunk_size: int = 1
+    checkpoint_every_chunks: int = 1
+    checkpoint_every_s: float | None = None
+    chunk_timeout_ms: int | None = None
+    retention_s: float | None = None
+
+
+class OperationRecord(BaseModel):
+    """One run of an operation type, as the store holds it."""
+
+    model_config = ConfigDict(validate_assignment=False)
+
+    operation_id: str
+    operation_type: str
+    type_version: int
+    owner: str | None = None
+    input: dict[str, JsonValue]
+    settings: RunSettings = Field(default_factory=RunSettings)
+    state: JsonValue = None
+    status: OperationStatus = OperationStatus.PENDING
+    progress: ProgressRecord = Field(default_factory=ProgressRecord)
+    next_chunk_index: int = 0
+    item_count: int = 0
+    result: JsonValue = None
+    error: ErrorInfo | None = None
+    created_at: float
+    updated_at: float
+    lease_holder: str | None = None
+    lease_expires_at: float | None = None
+    lease_token: int = 0
+    priority: int = 0
+    expires_at: float | None = None
+    revision: int = 0
+
+
+class Lease(BaseModel):
+    """The right to run an operation until ``expires_at``; ``token`` fences late writers."""
+
+    operation_id: str
+    holder: str
+    token: int
+    expires_at: float
+
+
+class Event(BaseModel):
+    """One line of an operation's append-only audit log."""
+
+    kind: str
+    at: float
+    detail: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class ResultItem(BaseModel):
+    """One output of an operation, numbered from 1 in commit order."""
+
+    seq: int
+    output: JsonValue
+
+
+class Checkpoint(BaseModel):
+    """Everything one commit writes, atomically, under a lease.
+
+    The store applies it only when the operation's lease token still equals
+    ``lease_token`` and its status still equals ``expected_status``.
+    """
+
+    operation_id: str
+    lease_token: int
+    expected_status: OperationStatus
+    status: OperationStatus
+    state: JsonValue
+    progress: ProgressRecord
+    next_chunk_index: int
+    items: list[JsonValue] = Field(default_factory=list)
+    result: JsonValue = None
+    error: ErrorInfo | None = None
+    event: Event
+    expires_at: float | None = None
+    release_lease: bool = False
+
+
+CommitOutcome = Literal["committed", "lease_lost", "status_changed"]
+
+
+class StatusChange(BaseModel):
+    """A compare-and-set of the status, made without holding the lease (pause, cancel)."""
+
+    operation_id: str
+    expected: frozenset[OperationStatus]
+    status: OperationStatus
+    event: Event
+    error: ErrorInfo | None = None
+    result: JsonValue = None
+    expires_at: float | None = None
+
+
+class OperationQuery(BaseModel):
+    """A filter and a page position for listing operations, newest first."""
+
+    status: OperationStatus | None = None
+    operation_type: str | None = None
+    owner: str | None = None
+    limit: int = 50
+    before: tuple[float, str] | None = None
+    """Position after which to continue: the (created_at, operation_id) of the last row seen."""
+
+
+class OperationPage(BaseModel):
+    records: list[OperationRecord]
+    has_more: bool

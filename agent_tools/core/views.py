@@ -1,0 +1,112 @@
+"""The models every surface returns: Python, MCP structured content, OpenAI tool output."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, JsonValue
+
+from agent_tools.core.records import ErrorInfo, OperationRecord, ResultItem, RunMode
+from agent_tools.core.status import OperationStatus
+
+
+class ProgressView(BaseModel):
+    """How far an operation is, how fast it goes and when it should finish."""
+
+    current_step: int = Field(description="Steps done so far.")
+    total_steps: int | None = Field(description="Steps in all, when known.")
+    percentage: float | None = Field(description="Percent done, when the total is known.")
+    eta_seconds: float | None = Field(
+        description="Estimated seconds of work left; null until it can be estimated."
+    )
+    rate_per_second: float | None = Field(description="Recent steps per second.")
+    steps_completed: list[str] = Field(
+        default_factory=list, description="Labels of the latest completed steps."
+    )
+    message: str | None = Field(default=None, description="The latest progress message.")
+
+
+class OperationView(BaseModel):
+    """The state of one operation, and what to do next."""
+
+    operation_id: str = Field(description="Pass this to resume, get_progress and the other tools.")
+    operation_type: str
+    status: OperationStatus
+    mode: RunMode
+    progress: ProgressView
+    items: list[ResultItem] = Field(
+        default_factory=list, description="New result items after the cursor you passed."
+    )
+    items_total: int = Field(description="Result items recorded so far.")
+    next_cursor: str | None = Field(
+        description="Pass as cursor to get the items after these; null when none were read."
+    )
+    has_more: bool = Field(description="True when more items wait after next_cursor.")
+    result: JsonValue = Field(default=None, description="The final result, once completed.")
+    error: ErrorInfo | None = None
+    next_step: str = Field(description="What to call next, in plain words.")
+    created_at: str
+    updated_at: str
+
+
+class OperationSummary(BaseModel):
+    """One line of a list of operations."""
+
+    operation_id: str
+    operation_type: str
+    status: OperationStatus
+    mode: RunMode
+    percentage: float | None
+    current_step: int
+    total_steps: int | None
+    items_total: int
+    created_at: str
+    updated_at: str
+
+
+class OperationList(BaseModel):
+    """A page of operations, newest first."""
+
+    operations: list[OperationSummary]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page.")
+    has_more: bool
+
+
+class OperationTypeInfo(BaseModel):
+    """What an agent needs to start an operation of one type."""
+
+    name: str
+    version: int
+    description: str
+    agent_driven: bool = Field(
+        description="True when the agent does the work itself and records it with record_progress."
+    )
+    input_schema: dict[str, Any]
+    default_chunk_size: int
+
+
+class OperationTypeList(BaseModel):
+    operation_types: list[OperationTypeInfo]
+
+
+def iso_time(epoch_s: float) -> str:
+    """An epoch time as an ISO 8601 UTC string."""
+    return datetime.fromtimestamp(epoch_s, tz=UTC).isoformat(timespec="milliseconds")
+
+
+def summarize(record: OperationRecord) -> OperationSummary:
+    from agent_tools.core.progress import percentage
+
+    return OperationSummary(
+        operation_id=record.operation_id,
+        operation_type=record.operation_type,
+        status=record.status,
+        mode=record.settings.mode,
+        percentage=percentage(record.progress.current_step, record.progress.total_steps),
+        current_step=record.progress.current_step,
+        total_steps=record.progress.total_steps,
+        items_total=record.item_count,
+        created_at=iso_time(record.created_at),
+        updated_at=iso_time(record.updated_at),
+    )

@@ -1,0 +1,77 @@
+"""The one home of configuration: defaults, then ``AGENT_TOOLS_*`` variables, then arguments."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+ENV_PREFIX = "AGENT_TOOLS_"
+
+
+def default_data_dir() -> Path:
+    """Where the default SQLite store lives: ``$XDG_DATA_HOME/agent-tools`` or ``~/.local/share``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "agent-tools"
+
+
+def default_store_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'operations.db'}"
+
+
+class Settings(BaseModel):
+    """Every setting of servers, workers and the engine, with defaults for a fresh machine."""
+
+    store: str = Field(default_factory=default_store_url)
+    broker: str | None = None
+    ops: list[str] = Field(default_factory=list)
+    budget_ms: int = 4000
+    max_budget_ms: int = 60_000
+    max_wait_ms: int = 30_000
+    response_max_bytes: int = 32 * 1024
+    response_max_items: int = 200
+    lease_ttl_s: float = 30.0
+    inline_lease_grace_s: float = 5.0
+    max_background: int = 16
+    root: list[Path] = Field(default_factory=list)
+    allow_private_network: bool = False
+    http: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    concurrency: int = 2
+    expose_operation_tools: bool = False
+
+    @field_validator("response_max_bytes")
+    @classmethod
+    def _cap_response(cls, value: int) -> int:
+        if not 1024 <= value <= HARD_RESPONSE_CAP_BYTES:
+            raise ValueError(f"must be between 1024 and {HARD_RESPONSE_CAP_BYTES} bytes")
+        return value
+
+    @classmethod
+    def load(
+        cls, arguments: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Defaults, overridden by ``AGENT_TOOLS_<NAME>``, overridden by non-None ``arguments``."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, field in cls.model_fields.items():
+            raw = environ.get(ENV_PREFIX + name.upper())
+            if raw is None:
+                continue
+            annotation = str(field.annotation)
+            values[name] = raw.split(os.pathsep) if "list" in annotation else raw
+        for name, value in (arguments or {}).items():
+            if value is None or name not in cls.model_fields:
+                continue
+            if isinstance(value, list) and not value and name in values:
+                continue
+            values[name] = value
+        return cls.model_validate(values)
+
+
+HARD_RESPONSE_CAP_BYTES = 512 * 1024
+"""No response carries more result bytes than this, whatever is configured."""

@@ -1,0 +1,103 @@
+"""The one async protocol every store implements.
+
+The rules (fencing, status compare-and-set, sequence numbers) are the same for
+every backend; ``tests/contract`` holds the suite that checks them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from agent_tools.core.records import (
+    Checkpoint,
+    CommitOutcome,
+    Event,
+    Lease,
+    OperationPage,
+    OperationQuery,
+    OperationRecord,
+    ResultItem,
+    StatusChange,
+)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Durable home of operations, their result logs and audit events."""
+
+    url: str
+    """The URL the store was opened from, with any password removed."""
+
+    # ``OperationRecord.revision`` grows by one on every commit and status
+    # change (not on lease changes), so ``wait_for_change`` wakes on progress only.
+    # ``updated_at`` is set from the event's ``at`` (or ``now``) on those writes.
+
+    async def open(self) -> None:
+        """Connect and create or migrate the schema. Idempotent."""
+
+    async def close(self) -> None:
+        """Release connections. The store can be opened again."""
+
+    async def create_operation(self, record: OperationRecord) -> tuple[OperationRecord, bool]:
+        """Insert ``record`` unless its id exists; return the stored record and whether it was new.
+
+        The insert also writes a ``created`` event.
+        """
+
+    async def get_operation(self, operation_id: str) -> OperationRecord | None:
+        """The current record, or None."""
+
+    async def list_operations(self, query: OperationQuery) -> OperationPage:
+        """Records matching ``query``, newest (created_at, operation_id) first."""
+
+    async def acquire_lease(
+        self, operation_id: str, holder: str, ttl_s: float, now: float
+    ) -> Lease | None:
+        """Take the lease if it is free, expired, or already ``holder``'s.
+
+        Every successful acquisition increments the fencing token. Returns None
+        when another holder's lease is live or the operation is terminal or unknown.
+        """
+
+    async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:
+        """Extend a lease still held under ``lease.token``; None when it was lost.
+
+        Returns the record so a holder sees status changes made by others
+        (a pause or cancel) without another round trip.
+        """
+
+    async def release_lease(self, lease: Lease) -> None:
+        """Give the lease up if still held under ``lease.token``; otherwise do nothing."""
+
+    async def commit_checkpoint(self, checkpoint: Checkpoint) -> CommitOutcome:
+        """Apply state, progress, status, items and the event in one transaction.
+
+        Items get sequence numbers ``item_count + 1 ...`` in order. Nothing is
+        written unless the lease token and expected status both still match.
+        """
+
+    async def change_status(self, change: StatusChange, now: float) -> OperationRecord | None:
+        """Set the status if it is one of ``change.expected``; None when it was not.
+
+        Writes the event in the same transaction. Does not need the lease; a
+        holder learns of the change on its next commit or renewal.
+        """
+
+    async def read_items(self, operation_id: str, after_seq: int, limit: int) -> list[ResultItem]:
+        """Up to ``limit`` result items with ``seq > after_seq``, in order."""
+
+    async def list_events(self, operation_id: str) -> list[Event]:
+        """The operation's audit events, oldest first."""
+
+    async def list_recoverable(self, now: float, limit: int) -> list[OperationRecord]:
+        """Background operations that should be running but have no live lease.
+
+        That is: status ``pending`` or ``running``, mode ``background``, and no
+        lease or an expired one.
+        """
+
+    async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:
+        """Return when the record's revision differs from ``revision`` or the timeout ends."""
+
+    async def purge_expired(self, now: float) -> int:
+        """Delete operations whose ``expires_at`` has passed, with their items and events."""
