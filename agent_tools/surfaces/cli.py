@@ -1,0 +1,49 @@
+"""``agent-tools``: the command line. Each subcommand lives in its own module.
+
+A subcommand module exposes ``HELP``, ``add_arguments(parser)`` and
+``run(args) -> int``; heavy imports belong inside ``run`` so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+SUBCOMMANDS: dict[str, str] = {
+    "serve": "agent_tools.surfaces.commands.serve",
+    "worker": "agent_tools.surfaces.commands.worker",
+    "schema": "agent_tools.surfaces.commands.schema",
+    "ops": "agent_tools.surfaces.commands.ops",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agent-tools",
+        description="Run long operations for LLM agents in budgeted, checkpointed slices.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name, module_name in SUBCOMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as missing:
+            if missing.name != module_name:
+                raise
+            continue
+        subparser = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(subparser)
+        subparser.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``agent-tools`` console script."""
+    args = build_parser().parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
