@@ -108,6 +108,10 @@ class Checkpoint(BaseModel):
     lease_token: int
     expected_status: OperationStatus
     status: OperationStatus
+    type_version: int
+    """Written every time: a run migrated to a newer version of its type keeps it."""
+    input: dict[str, JsonValue]
+    """Written every time, for the same reason (migrations may rewrite the input)."""
     state: JsonValue
     progress: ProgressRecord
     next_chunk_index: int
