@@ -13,7 +13,7 @@ ENV_PREFIX = "AGENT_TOOLS_"
 
 
 def default_data_dir() -> Path:
-    """Where the default SQLite store lives: ``$XDG_DATA_HOME/agent-tools`` or ``~/.local/share``."""
+    """Where the default SQLite store lives (``$XDG_DATA_HOME`` or ``~/.local/share``)."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "agent-tools"
 

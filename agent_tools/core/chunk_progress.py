@@ -50,6 +50,20 @@ class ChunkProgress:
     def request_cancel(self) -> None:
         self._cancel.set()
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle without the listener or the event: a process-pool copy reports nowhere."""
+        state = dict(self.__dict__)
+        state["listener"] = None
+        state["_cancel"] = self._cancel.is_set()
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        cancelled = bool(state.pop("_cancel"))
+        self.__dict__.update(state)
+        self._cancel = threading.Event()
+        if cancelled:
+            self._cancel.set()
+
     def report(self, current_step: int, message: str | None = None) -> None:
         """Report the absolute step reached inside this chunk (not yet committed)."""
         self.reported_step = current_step

@@ -100,9 +100,7 @@ class OperationType:
 
     @property
     def is_async(self) -> bool:
-        return self.chunk_function is not None and inspect.iscoroutinefunction(
-            self.chunk_function
-        )
+        return self.chunk_function is not None and inspect.iscoroutinefunction(self.chunk_function)
 
     def input_schema(self) -> dict[str, Any]:
         """The JSON Schema of this type's input."""
@@ -138,9 +136,7 @@ def operation(
     from agent_tools.core.registry import default_registry
 
     def decorate(function: ChunkFunction) -> OperationType:
-        chosen = run_in or (
-            "event_loop" if inspect.iscoroutinefunction(function) else "thread"
-        )
+        chosen = run_in or ("event_loop" if inspect.iscoroutinefunction(function) else "thread")
         definition = OperationType(
             name=name,
             version=version,

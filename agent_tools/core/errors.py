@@ -121,7 +121,8 @@ class OperationFailedError(AgentToolsError):
     def __init__(self, message: str, hint: str | None = None, **details: Any) -> None:
         super().__init__(
             message,
-            hint or "Inspect the error, fix the input or environment, then start a "
+            hint
+            or "Inspect the error, fix the input or environment, then start a "
             "new operation with execute_incrementally.",
             **details,
         )

@@ -40,7 +40,12 @@ LEGAL_TRANSITIONS: dict[OperationStatus, frozenset[OperationStatus]] = {
         }
     ),
     OperationStatus.PAUSED: frozenset(
-        {OperationStatus.RUNNING, OperationStatus.COMPLETED, OperationStatus.CANCELLED}
+        {
+            OperationStatus.RUNNING,
+            OperationStatus.COMPLETED,
+            OperationStatus.FAILED,
+            OperationStatus.CANCELLED,
+        }
     ),
     OperationStatus.COMPLETED: frozenset(),
     OperationStatus.FAILED: frozenset(),
@@ -58,9 +63,7 @@ def sources_for(target: OperationStatus) -> frozenset[OperationStatus]:
     return frozenset(s for s, targets in LEGAL_TRANSITIONS.items() if target in targets)
 
 
-def check_transition(
-    operation_id: str, current: OperationStatus, target: OperationStatus
-) -> None:
+def check_transition(operation_id: str, current: OperationStatus, target: OperationStatus) -> None:
     """Raise :class:`IllegalTransitionError` unless the move is legal."""
     if not can_transition(current, target):
         raise IllegalTransitionError(operation_id, current.value, target.value)

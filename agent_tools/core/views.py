@@ -27,6 +27,19 @@ class ProgressView(BaseModel):
     message: str | None = Field(default=None, description="The latest progress message.")
 
 
+class AgentTaskView(BaseModel):
+    """For agent-driven operations: what the agent saved, what is done and what is left."""
+
+    saved_state: JsonValue = Field(
+        default=None, description="The state you saved with record_progress; continue from it."
+    )
+    steps_done: list[str] = Field(default_factory=list)
+    steps_remaining: list[str] = Field(
+        default_factory=list, description="Planned steps not yet recorded as done."
+    )
+    notes: list[str] = Field(default_factory=list, description="The latest notes you recorded.")
+
+
 class OperationView(BaseModel):
     """The state of one operation, and what to do next."""
 
@@ -45,6 +58,9 @@ class OperationView(BaseModel):
     has_more: bool = Field(description="True when more items wait after next_cursor.")
     result: JsonValue = Field(default=None, description="The final result, once completed.")
     error: ErrorInfo | None = None
+    agent_task: AgentTaskView | None = Field(
+        default=None, description="Present for agent-driven operations (type agent_task)."
+    )
     next_step: str = Field(description="What to call next, in plain words.")
     created_at: str
     updated_at: str

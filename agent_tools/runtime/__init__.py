@@ -1,0 +1,1 @@
+"""Where things run: the engine, its slices, the background runner."""

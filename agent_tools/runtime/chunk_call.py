@@ -1,0 +1,119 @@
+"""Run one chunk function: on the loop, in a thread or in a process, with timeout and retries."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from agent_tools.core.chunk_progress import ChunkProgress
+from agent_tools.core.definitions import ChunkResult, OperationType
+from agent_tools.core.errors import AgentToolsError, ChunkTimeoutError, OperationFailedError
+
+logger = logging.getLogger(__name__)
+
+
+class ChunkAttemptsExhausted(Exception):
+    """A chunk failed on every attempt; carries the error to record on the operation."""
+
+    def __init__(self, error: AgentToolsError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def make_process_pool(max_workers: int | None = None) -> ProcessPoolExecutor:
+    """A pool for ``run_in="process"`` chunks; spawned so no loop or lock state is inherited."""
+    return ProcessPoolExecutor(
+        max_workers=max_workers, mp_context=multiprocessing.get_context("spawn")
+    )
+
+
+def _coerce(value: Any, definition: OperationType) -> ChunkResult:
+    if isinstance(value, ChunkResult):
+        return value
+    try:
+        return ChunkResult.model_validate(value)
+    except ValidationError as invalid:
+        raise OperationFailedError(
+            f"Operation type {definition.name!r} returned {type(value).__name__}, "
+            "not a ChunkResult.",
+            "This is a bug in the operation's chunk function; report it to its author.",
+        ) from invalid
+
+
+async def _attempt(
+    definition: OperationType,
+    input_value: BaseModel,
+    state: Any,
+    progress: ChunkProgress,
+    timeout_s: float | None,
+    process_pool: Executor | None,
+) -> ChunkResult:
+    function = definition.chunk_function
+    assert function is not None, "agent-driven types have no chunk function"
+    index = progress.chunk_index
+    if definition.run_in == "event_loop":
+        awaitable = function(input_value, state, progress, index)
+    elif definition.run_in == "thread":
+        awaitable = asyncio.to_thread(function, input_value, state, progress, index)
+    else:
+        loop = asyncio.get_running_loop()
+        awaitable = loop.run_in_executor(
+            process_pool, function, input_value, state, progress, index
+        )
+    try:
+        value = await asyncio.wait_for(awaitable, timeout_s)
+    except TimeoutError:
+        progress.request_cancel()
+        raise ChunkTimeoutError(index, int((timeout_s or 0) * 1000)) from None
+    return _coerce(value, definition)
+
+
+async def run_chunk(
+    definition: OperationType,
+    input_value: BaseModel,
+    state: Any,
+    progress: ChunkProgress,
+    *,
+    timeout_s: float | None,
+    process_pool: Executor | None,
+) -> ChunkResult:
+    """Run the chunk, retrying transient failures with backoff.
+
+    An :class:`AgentToolsError` raised by the chunk (other than a timeout) is
+    deliberate and not retried. Raises :class:`ChunkAttemptsExhausted` when the
+    chunk cannot succeed.
+    """
+    policy = definition.retry
+    attempt = 1
+    while True:
+        progress.attempt = attempt
+        try:
+            return await _attempt(definition, input_value, state, progress, timeout_s, process_pool)
+        except ChunkTimeoutError as timeout:
+            failure: AgentToolsError = timeout
+        except AgentToolsError as deliberate:
+            raise ChunkAttemptsExhausted(deliberate) from deliberate
+        except asyncio.CancelledError:
+            raise
+        except Exception as crash:
+            logger.warning(
+                "chunk %s of %s failed (attempt %d): %r",
+                progress.chunk_index,
+                progress.operation_id,
+                attempt,
+                crash,
+            )
+            failure = OperationFailedError(
+                f"Chunk {progress.chunk_index} raised {type(crash).__name__}: {crash}",
+                chunk_index=progress.chunk_index,
+                attempts=attempt,
+            )
+        if attempt > policy.max_retries:
+            raise ChunkAttemptsExhausted(failure)
+        await asyncio.sleep(policy.delay_s(attempt))
+        attempt += 1

@@ -1,0 +1,66 @@
+"""Status changes made without the lease (pause, cancel, resume), checked against the machine."""
+
+from __future__ import annotations
+
+import time
+
+from pydantic import JsonValue
+
+from agent_tools.core.errors import OperationNotFoundError
+from agent_tools.core.records import ErrorInfo, Event, OperationRecord, StatusChange
+from agent_tools.core.status import OperationStatus, check_transition
+from agent_tools.stores.base import Store
+
+CAS_ATTEMPTS = 5
+
+
+async def change_status_or_explain(
+    store: Store,
+    record: OperationRecord,
+    target: OperationStatus,
+    event: Event,
+    *,
+    error: ErrorInfo | None = None,
+    result: JsonValue = None,
+    expires_at: float | None = None,
+) -> OperationRecord:
+    """Move ``record`` to ``target`` or raise :class:`IllegalTransitionError`.
+
+    A compare-and-set on the status the caller saw; when another writer moved
+    it meanwhile, the transition is checked again from the new status.
+    """
+    current = record
+    for _ in range(CAS_ATTEMPTS):
+        if current.status is target:
+            return current
+        check_transition(current.operation_id, current.status, target)
+        changed = await store.change_status(
+            StatusChange(
+                operation_id=current.operation_id,
+                expected=frozenset({current.status}),
+                status=target,
+                event=event,
+                error=error,
+                result=result,
+                expires_at=expires_at,
+            ),
+            time.time(),
+        )
+        if changed is not None:
+            return changed
+        fresh = await store.get_operation(current.operation_id)
+        if fresh is None:
+            raise OperationNotFoundError(current.operation_id)
+        current = fresh
+    check_transition(current.operation_id, current.status, target)
+    return current
+
+
+def to_running(record: OperationRecord) -> StatusChange:
+    """The change a runner makes when it starts a pending or resting operation."""
+    return StatusChange(
+        operation_id=record.operation_id,
+        expected=frozenset({OperationStatus.PENDING, OperationStatus.PAUSED}),
+        status=OperationStatus.RUNNING,
+        event=Event(kind="running", at=time.time()),
+    )

@@ -1,0 +1,597 @@
+"""The engine: the one API that the MCP server, OpenAI tools and Python callers share."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from types import TracebackType
+from typing import Any
+
+from pydantic import JsonValue
+
+from agent_tools.core.definitions import OperationType
+from agent_tools.core.errors import (
+    InvalidInputError,
+    OperationNotFoundError,
+)
+from agent_tools.core.policy import ExecutionPolicy
+from agent_tools.core.records import ErrorInfo, Event, OperationQuery, OperationRecord, RunMode
+from agent_tools.core.registry import OperationRegistry, default_registry
+from agent_tools.core.status import OperationStatus
+from agent_tools.core.views import (
+    OperationList,
+    OperationTypeInfo,
+    OperationTypeList,
+    OperationView,
+    summarize,
+)
+from agent_tools.runtime.agent_tasks import record_agent_progress
+from agent_tools.runtime.background import BackgroundDispatcher, InProcessDispatcher
+from agent_tools.runtime.chunk_call import make_process_pool
+from agent_tools.runtime.control import change_status_or_explain, to_running
+from agent_tools.runtime.cursors import list_cursor, list_position
+from agent_tools.runtime.migration import migrate
+from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
+from agent_tools.runtime.runner import OperationRunner, ProgressListener, RunnerEnvironment
+from agent_tools.runtime.view_builder import build_view, read_bounded_items
+from agent_tools.settings import Settings
+from agent_tools.stores import open_store
+from agent_tools.stores.base import Store
+
+logger = logging.getLogger(__name__)
+
+OnProgress = Callable[[float, float | None, str | None], Awaitable[None]]
+"""Called while a call runs: (current_step, total_steps, message)."""
+
+RETURN_MARGIN_S = 0.015
+"""Time kept back from a budget to read the store and build the response."""
+SHUTDOWN_WAIT_S = 10.0
+CONTROL_WAIT_S = 2.0
+LIST_LIMIT_MAX = 200
+
+
+def default_holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Engine:
+    """Starts, runs in budgeted slices, and reports on durable operations.
+
+    Every method returns the same pydantic models the MCP and OpenAI tools
+    return, and raises only :class:`~agent_tools.core.errors.AgentToolsError`
+    subclasses for problems a caller can act on.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        registry: OperationRegistry | None = None,
+        settings: Settings | None = None,
+        policy: ExecutionPolicy | None = None,
+        holder_id: str | None = None,
+        dispatcher: BackgroundDispatcher | None = None,
+    ) -> None:
+        self.store = store
+        self.registry = registry or default_registry
+        self.settings = settings or Settings()
+        self.policy = policy or ExecutionPolicy(
+            roots=tuple(path.resolve() for path in self.settings.root),
+            allow_private_network=self.settings.allow_private_network,
+        )
+        self.holder_id = holder_id or default_holder_id()
+        self._dispatcher = dispatcher or InProcessDispatcher(
+            self.settings.max_background, max(0.2, self.settings.lease_ttl_s / 3)
+        )
+        self._runners: dict[str, OperationRunner] = {}
+        self._process_pool: ProcessPoolExecutor | None = None
+        self._started = False
+        self._start_lock = asyncio.Lock()
+        self._environment = RunnerEnvironment(
+            store=store,
+            holder_id=self.holder_id,
+            policy=self.policy,
+            inline_grace_s=self.settings.inline_lease_grace_s,
+            background_lease_ttl_s=self.settings.lease_ttl_s,
+            process_pool=self._pool,
+        )
+
+    @classmethod
+    def from_url(cls, url: str, **options: Any) -> Engine:
+        """An engine on the store at ``url`` (``memory://``, ``sqlite:///ops.db``, ...)."""
+        return cls(open_store(url), **options)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        registry: OperationRegistry | None = None,
+        dispatcher: BackgroundDispatcher | None = None,
+    ) -> Engine:
+        return cls(
+            open_store(settings.store), registry=registry, settings=settings, dispatcher=dispatcher
+        )
+
+    # -- life cycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the store and begin running background operations. Idempotent."""
+        async with self._start_lock:
+            if self._started:
+                return
+            await self.store.open()
+            await self._dispatcher.start(self.store, self.run_background)
+            self._started = True
+
+    async def close(self) -> None:
+        """Checkpoint and release every running operation, then close the store."""
+        if not self._started:
+            return
+        runners = list(self._runners.values())
+        for runner in runners:
+            runner.request_stop("shutdown")
+        if runners:
+            await asyncio.wait(
+                [asyncio.ensure_future(r.finished.wait()) for r in runners],
+                timeout=SHUTDOWN_WAIT_S,
+            )
+        await self._dispatcher.close()
+        await self.store.close()
+        if self._process_pool is not None:
+            self._process_pool.shutdown(wait=False, cancel_futures=True)
+            self._process_pool = None
+        self._started = False
+
+    async def __aenter__(self) -> Engine:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _pool(self) -> Executor:
+        if self._process_pool is None:
+            self._process_pool = make_process_pool()
+        return self._process_pool
+
+    # -- the tools ----------------------------------------------------------------------
+
+    async def execute_incrementally(
+        self,
+        operation_type: str,
+        input: Any,
+        *,
+        operation_id: str | None = None,
+        budget_ms: int | None = None,
+        mode: RunMode = "inline",
+        chunk_size: int | None = None,
+        checkpoint_interval: int | None = None,
+        timeout_ms: int | None = None,
+        total_steps: int | None = None,
+        cursor: str | None = None,
+        owner: str | None = None,
+        on_progress: OnProgress | None = None,
+    ) -> OperationView:
+        """Start an operation (or continue the one with ``operation_id``) for a budget."""
+        await self.start()
+        budget_s = self._budget_s(budget_ms)
+        definition = self.registry.latest(operation_type)
+        input_value = validate_input(definition, input)
+        requested = new_record(
+            definition,
+            input_value,
+            operation_id=operation_id,
+            mode=mode,
+            chunk_size=chunk_size,
+            checkpoint_interval=checkpoint_interval,
+            timeout_ms=timeout_ms,
+            total_steps=total_steps,
+            owner=owner,
+        )
+        record, created = await self.store.create_operation(requested)
+        if not created:
+            check_same_request(record, requested)
+        return await self._continue(record, budget_s, cursor, on_progress)
+
+    async def resume(
+        self,
+        operation_id: str,
+        *,
+        budget_ms: int | None = None,
+        cursor: str | None = None,
+        on_progress: OnProgress | None = None,
+    ) -> OperationView:
+        """Continue from the last checkpoint for a budget, returning the items after ``cursor``."""
+        await self.start()
+        budget_s = self._budget_s(budget_ms)
+        return await self._continue(await self._get(operation_id), budget_s, cursor, on_progress)
+
+    async def get_progress(self, operation_id: str, *, wait_ms: int = 0) -> OperationView:
+        """Status and progress; with ``wait_ms``, wait until progress changes first."""
+        await self.start()
+        if wait_ms < 0:
+            raise InvalidInputError("wait_ms must not be negative.", "Pass 0 to not wait.")
+        record = await self._get(operation_id)
+        wait_s = min(wait_ms, self.settings.max_wait_ms) / 1000
+        if wait_s > 0 and record.status in (OperationStatus.PENDING, OperationStatus.RUNNING):
+            await self.store.wait_for_change(operation_id, record.revision, wait_s)
+            record = await self._get(operation_id)
+        return await self._view(record, None, with_items=False)
+
+    async def get_results(
+        self, operation_id: str, *, cursor: str | None = None, limit: int | None = None
+    ) -> OperationView:
+        """A page of the result log after ``cursor``."""
+        await self.start()
+        if limit is not None and limit < 1:
+            raise InvalidInputError("limit must be at least 1.", "Omit limit for the default.")
+        record = await self._get(operation_id)
+        return await self._view(record, cursor, limit=limit)
+
+    async def pause(self, operation_id: str) -> OperationView:
+        """Stop at the next chunk boundary and rest at the checkpoint; resume continues."""
+        await self.start()
+        record = await self._get(operation_id)
+        if record.status is not OperationStatus.PAUSED:
+            record = await change_status_or_explain(
+                self.store,
+                record,
+                OperationStatus.PAUSED,
+                Event(kind="paused", at=time.time()),
+            )
+            await self._stop_local_runner(operation_id, "pause")
+        return await self._view(await self._get(operation_id), None, with_items=False)
+
+    async def cancel(self, operation_id: str, *, reason: str | None = None) -> OperationView:
+        """Stop for good; an async chunk in flight is interrupted. Committed results stay."""
+        await self.start()
+        record = await self._get(operation_id)
+        if record.status is not OperationStatus.CANCELLED:
+            retention = record.settings.retention_s
+            record = await change_status_or_explain(
+                self.store,
+                record,
+                OperationStatus.CANCELLED,
+                Event(kind="cancelled", at=time.time(), detail={"reason": reason}),
+                error=ErrorInfo(
+                    code="cancelled",
+                    message=f"Cancelled: {reason or 'on request'}.",
+                    hint="Start a new operation with execute_incrementally if still needed.",
+                ),
+                expires_at=time.time() + retention if retention else None,
+            )
+            await self._stop_local_runner(operation_id, "cancel")
+        return await self._view(await self._get(operation_id), None, with_items=False)
+
+    async def list_operations(
+        self,
+        *,
+        status: str | None = None,
+        operation_type: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        owner: str | None = None,
+    ) -> OperationList:
+        """Operations, newest first, a page at a time."""
+        await self.start()
+        try:
+            status_filter = OperationStatus(status) if status else None
+        except ValueError:
+            raise InvalidInputError(
+                f"Unknown status {status!r}.",
+                f"Use one of: {', '.join(s.value for s in OperationStatus)}.",
+            ) from None
+        if limit is not None and limit < 1:
+            raise InvalidInputError("limit must be at least 1.", "Omit limit for the default.")
+        page = await self.store.list_operations(
+            OperationQuery(
+                status=status_filter,
+                operation_type=operation_type,
+                owner=owner,
+                limit=min(limit or 50, LIST_LIMIT_MAX),
+                before=list_position(cursor),
+            )
+        )
+        last = page.records[-1] if page.records else None
+        return OperationList(
+            operations=[summarize(record) for record in page.records],
+            next_cursor=list_cursor(last.created_at, last.operation_id)
+            if last and page.has_more
+            else None,
+            has_more=page.has_more,
+        )
+
+    def describe_operation_types(self) -> OperationTypeList:
+        """Every registered type with its description and input schema."""
+        return OperationTypeList(
+            operation_types=[
+                OperationTypeInfo(
+                    name=definition.name,
+                    version=definition.version,
+                    description=definition.description,
+                    agent_driven=definition.agent_driven,
+                    input_schema=definition.input_schema(),
+                    default_chunk_size=definition.chunk_size,
+                )
+                for definition in self.registry.all_latest()
+            ]
+        )
+
+    async def record_progress(
+        self,
+        operation_id: str,
+        *,
+        completed_steps: list[str],
+        state: JsonValue = None,
+        notes: str | None = None,
+        completed: bool = False,
+    ) -> OperationView:
+        """Checkpoint a step of an agent-driven operation (the agent does the work)."""
+        await self.start()
+        record = await self._get(operation_id)
+        definition = self._definition_for(record)
+        if not definition.agent_driven:
+            raise InvalidInputError(
+                f"Operation {operation_id!r} ({record.operation_type}) runs on the server; "
+                "record_progress is for agent-driven operations.",
+                "Call resume to run it, or start an agent_task for work you do yourself.",
+            )
+        await record_agent_progress(
+            self.store,
+            record,
+            holder_id=self.holder_id,
+            type_version=definition.version,
+            completed_steps=completed_steps,
+            state=state,
+            notes=notes,
+            completed=completed,
+        )
+        return await self._view(await self._get(operation_id), None, with_items=False)
+
+    # -- running ------------------------------------------------------------------------
+
+    async def run_background(self, operation_id: str, run_for_s: float | None = None) -> bool:
+        """Run a background operation in this process until it ends or ``run_for_s`` passes.
+
+        Returns whether work remains (so a worker re-enqueues it). Does nothing
+        when another holder's lease is live: that holder carries on.
+        """
+        local = self._runners.get(operation_id)
+        if local is not None:
+            await local.finished.wait()
+            return local.more_work
+        runner = await self._start_runner(
+            operation_id,
+            run_until=float("inf") if run_for_s is None else time.monotonic() + run_for_s,
+            rest_status=OperationStatus.RUNNING,
+            ttl_s=self.settings.lease_ttl_s,
+        )
+        if runner is None:
+            return False
+        await runner.finished.wait()
+        return runner.more_work
+
+    async def _continue(
+        self,
+        record: OperationRecord,
+        budget_s: float,
+        cursor: str | None,
+        on_progress: OnProgress | None,
+    ) -> OperationView:
+        deadline = time.monotonic() + budget_s
+        definition = self._definition_for(record)
+        if record.status.is_terminal:
+            return await self._view(record, cursor)
+        if definition.agent_driven:
+            if record.status is not OperationStatus.RUNNING:
+                record = await change_status_or_explain(
+                    self.store,
+                    record,
+                    OperationStatus.RUNNING,
+                    Event(kind="resumed", at=time.time()),
+                )
+            return await self._view(record, cursor)
+        if record.settings.mode == "background":
+            if record.status is OperationStatus.PAUSED:
+                await change_status_or_explain(
+                    self.store,
+                    record,
+                    OperationStatus.RUNNING,
+                    Event(kind="resumed", at=time.time()),
+                )
+            await self._dispatcher.dispatch(record.operation_id)
+            await self._follow(record.operation_id, deadline, on_progress)
+        else:
+            await self._run_inline_slice(record.operation_id, deadline, on_progress)
+        return await self._view(await self._get(record.operation_id), cursor)
+
+    async def _resume_status(self, record: OperationRecord) -> OperationRecord:
+        return await change_status_or_explain(
+            self.store, record, OperationStatus.RUNNING, Event(kind="resumed", at=time.time())
+        )
+
+    async def _run_inline_slice(
+        self, operation_id: str, deadline: float, on_progress: OnProgress | None
+    ) -> None:
+        runner = self._runners.get(operation_id)
+        if runner is not None and runner.accepting:
+            runner.extend(deadline)
+        else:
+            if runner is not None:
+                await _wait_until(runner.finished, deadline - RETURN_MARGIN_S)
+            runner = await self._start_runner(
+                operation_id,
+                run_until=deadline,
+                rest_status=OperationStatus.PAUSED,
+                ttl_s=max(0.0, deadline - time.monotonic()) + self.settings.inline_lease_grace_s,
+            )
+        if runner is None:
+            await self._follow(operation_id, deadline, on_progress)
+            return
+        async with _forwarding(runner, on_progress):
+            await _wait_until(runner.finished, deadline - RETURN_MARGIN_S)
+
+    async def _start_runner(
+        self, operation_id: str, *, run_until: float, rest_status: OperationStatus, ttl_s: float
+    ) -> OperationRunner | None:
+        """Take the lease and start a runner task; None when another holder has it."""
+        lease = await self.store.acquire_lease(operation_id, self.holder_id, ttl_s, time.time())
+        if lease is None:
+            return None
+        record = await self._get(operation_id)
+        if record.status in (OperationStatus.PENDING, OperationStatus.PAUSED) and not (
+            record.status is OperationStatus.PAUSED and rest_status is OperationStatus.RUNNING
+        ):
+            changed = await self.store.change_status(to_running(record), time.time())
+            record = changed or record
+        if record.status is not OperationStatus.RUNNING:
+            await self.store.release_lease(lease)
+            return None
+        definition = self._definition_for(record)
+        runner = OperationRunner(
+            self._environment,
+            definition,
+            migrate(record, definition),
+            lease,
+            run_until=run_until,
+            rest_status=rest_status,
+        )
+        self._runners[operation_id] = runner
+        task = asyncio.create_task(runner.run(), name=f"run {operation_id}")
+        task.add_done_callback(lambda _: self._forget_runner(runner))
+        return runner
+
+    def _forget_runner(self, runner: OperationRunner) -> None:
+        if self._runners.get(runner.operation_id) is runner:
+            del self._runners[runner.operation_id]
+
+    async def _follow(
+        self, operation_id: str, deadline: float, on_progress: OnProgress | None
+    ) -> None:
+        """Wait for a run happening elsewhere (a worker, another process) until the deadline."""
+        record = await self._get(operation_id)
+        while not record.status.is_terminal:
+            remaining = deadline - RETURN_MARGIN_S - time.monotonic()
+            if remaining <= 0:
+                return
+            await self.store.wait_for_change(operation_id, record.revision, remaining)
+            changed = await self._get(operation_id)
+            if changed.revision != record.revision and on_progress is not None:
+                progress = changed.progress
+                total = None if progress.total_steps is None else float(progress.total_steps)
+                await on_progress(float(progress.current_step), total, progress.message)
+            record = changed
+            if record.status is OperationStatus.PAUSED:
+                return
+
+    async def _stop_local_runner(self, operation_id: str, reason: str) -> None:
+        runner = self._runners.get(operation_id)
+        if runner is None:
+            return
+        runner.request_stop("pause" if reason == "pause" else "cancel")
+        await _wait_until(runner.finished, time.monotonic() + CONTROL_WAIT_S)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _budget_s(self, budget_ms: int | None) -> float:
+        chosen = self.settings.budget_ms if budget_ms is None else budget_ms
+        if chosen < 0:
+            raise InvalidInputError(
+                f"budget_ms must not be negative, got {budget_ms}.",
+                f"Omit budget_ms for the default of {self.settings.budget_ms} ms.",
+            )
+        return min(chosen, self.settings.max_budget_ms) / 1000
+
+    async def _get(self, operation_id: str) -> OperationRecord:
+        record = await self.store.get_operation(operation_id)
+        if record is None:
+            raise OperationNotFoundError(operation_id)
+        return record
+
+    def _definition_for(self, record: OperationRecord) -> OperationType:
+        return self.registry.for_version(
+            record.operation_type, record.type_version, record.operation_id
+        )
+
+    async def _view(
+        self,
+        record: OperationRecord,
+        cursor: str | None,
+        *,
+        with_items: bool = True,
+        limit: int | None = None,
+    ) -> OperationView:
+        agent_driven = self._definition_for(record).agent_driven
+        if not with_items:
+            return build_view(
+                record,
+                items=[],
+                next_cursor=None,
+                has_more=record.item_count > 0,
+                agent_driven=agent_driven,
+            )
+        items, next_cursor, has_more = await read_bounded_items(
+            self.store,
+            record,
+            cursor,
+            min(limit or self.settings.response_max_items, self.settings.response_max_items),
+            self.settings.response_max_bytes,
+        )
+        return build_view(
+            record,
+            items=items,
+            next_cursor=next_cursor,
+            has_more=has_more,
+            agent_driven=agent_driven,
+        )
+
+
+async def _wait_until(event: asyncio.Event, deadline: float) -> None:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0 or event.is_set():
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), remaining)
+
+
+@contextlib.asynccontextmanager
+async def _forwarding(
+    runner: OperationRunner, on_progress: OnProgress | None
+) -> AsyncIterator[None]:
+    """Forward the runner's progress to ``on_progress`` while the call waits."""
+    if on_progress is None:
+        yield
+        return
+    queue: asyncio.Queue[tuple[float, float | None, str | None]] = asyncio.Queue()
+    listener: ProgressListener = lambda step, total, message: queue.put_nowait(  # noqa: E731
+        (step, total, message)
+    )
+
+    async def forward() -> None:
+        while True:
+            step, total, message = await queue.get()
+            try:
+                await on_progress(step, total, message)
+            except Exception:
+                logger.debug("progress callback failed", exc_info=True)
+
+    runner.add_listener(listener)
+    forwarder = asyncio.create_task(forward())
+    try:
+        yield
+    finally:
+        runner.remove_listener(listener)
+        forwarder.cancel()
+        await asyncio.gather(forwarder, return_exceptions=True)

@@ -1,0 +1,114 @@
+"""Turn a start request into a validated record, before anything is stored."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from agent_tools.core.definitions import OperationType
+from agent_tools.core.errors import InvalidInputError, OperationConflictError
+from agent_tools.core.records import OperationRecord, ProgressRecord, RunMode, RunSettings
+
+MAX_OPERATION_ID_LENGTH = 128
+
+
+def validate_input(definition: OperationType, raw_input: Any) -> BaseModel:
+    """The input as the type's model, or :class:`InvalidInputError` naming each problem."""
+    if isinstance(raw_input, str):
+        with contextlib.suppress(json.JSONDecodeError):
+            raw_input = json.loads(raw_input)
+    try:
+        return definition.input_model.model_validate(raw_input)
+    except ValidationError as invalid:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '(input)'}: {error['msg']}"
+            for error in invalid.errors()
+        )
+        raise InvalidInputError(
+            f"Input for {definition.name!r} is invalid: {problems}.",
+            f"Pass input matching this JSON Schema: "
+            f"{json.dumps(definition.input_schema(), separators=(',', ':'))[:1500]}",
+            operation_type=definition.name,
+        ) from invalid
+
+
+def _positive(name: str, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise InvalidInputError(f"{name} must be at least 1, got {value}.", f"Pass {name} >= 1.")
+    return value
+
+
+def check_operation_id(operation_id: str) -> str:
+    if (
+        not operation_id
+        or len(operation_id) > MAX_OPERATION_ID_LENGTH
+        or not all(ch.isalnum() or ch in "-_.:" for ch in operation_id)
+    ):
+        raise InvalidInputError(
+            f"operation_id {operation_id!r} is not a valid id.",
+            "Use 1-128 letters, digits, '-', '_', '.' or ':'; or omit it to get a new id.",
+        )
+    return operation_id
+
+
+def new_record(
+    definition: OperationType,
+    input_value: BaseModel,
+    *,
+    operation_id: str | None,
+    mode: RunMode,
+    chunk_size: int | None,
+    checkpoint_interval: int | None,
+    timeout_ms: int | None,
+    total_steps: int | None,
+    owner: str | None,
+) -> OperationRecord:
+    """A pending record for a new run; raises :class:`InvalidInputError` on bad settings."""
+    if mode not in ("inline", "background"):
+        raise InvalidInputError(
+            f"mode must be 'inline' or 'background', got {mode!r}.",
+            "Use inline (work only during calls) or background (keeps going between calls).",
+        )
+    settings = RunSettings(
+        mode=mode,
+        chunk_size=_positive("chunk_size", chunk_size) or definition.chunk_size,
+        checkpoint_every_chunks=_positive("checkpoint_interval", checkpoint_interval)
+        or definition.checkpoint_every_chunks,
+        checkpoint_every_s=definition.checkpoint_every_s,
+        chunk_timeout_ms=_positive("timeout_ms", timeout_ms) or definition.chunk_timeout_ms,
+        retention_s=definition.retention_s,
+    )
+    planned = _positive("total_steps", total_steps)
+    if planned is None and definition.plan is not None:
+        planned = definition.plan(input_value)
+    state = definition.initial_state(input_value) if definition.initial_state else None
+    now = time.time()
+    return OperationRecord(
+        operation_id=check_operation_id(operation_id) if operation_id else _new_id(definition),
+        operation_type=definition.name,
+        type_version=definition.version,
+        owner=owner,
+        input=input_value.model_dump(mode="json"),
+        settings=settings,
+        state=state,
+        progress=ProgressRecord(total_steps=planned),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _new_id(definition: OperationType) -> str:
+    return f"{definition.name}-{uuid.uuid4().hex[:12]}"
+
+
+def check_same_request(existing: OperationRecord, requested: OperationRecord) -> None:
+    """A known id may only be reused for the same type and input."""
+    if existing.operation_type != requested.operation_type:
+        raise OperationConflictError(existing.operation_id, "operation_type")
+    if existing.input != requested.input:
+        raise OperationConflictError(existing.operation_id, "input")
