@@ -41,6 +41,8 @@ class Settings(BaseModel):
     http: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
+    allowed_hosts: list[str] = Field(default_factory=list)
+    """Extra Host names the HTTP server answers to (loopback and the bound host always pass)."""
     concurrency: int = 2
     expose_operation_tools: bool = False
 

@@ -1,0 +1,117 @@
+"""Load operation types from modules, ``.py`` files and installed packages.
+
+A source registers its types either with ``@operation`` (into the default
+registry), or by holding them at module level: an ``OperationRegistry``
+attribute or ``OperationType`` attributes. Installed packages declare a
+module (or a registry, or a type) under the entry-point group
+``agent_tools.operations``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import logging
+import sys
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+
+from agent_tools.core.definitions import OperationType
+from agent_tools.core.errors import AgentToolsError
+from agent_tools.core.registry import OperationRegistry, default_registry
+
+logger = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "agent_tools.operations"
+
+
+class OperationsLoadError(AgentToolsError):
+    """A module or file named with ``--ops`` could not be imported."""
+
+    code = "operations_load_failed"
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(
+            f"Could not load operations from {source!r}: {reason}",
+            "Pass an importable module name (my_package.operations) or the path of a .py file "
+            "that defines @operation functions.",
+            source=source,
+        )
+
+
+def load_operations(
+    sources: Iterable[str],
+    registry: OperationRegistry,
+    *,
+    include_entry_points: bool = True,
+) -> OperationRegistry:
+    """Fill ``registry`` with the default registry, ``sources`` and installed entry points.
+
+    ``sources`` are module names or ``.py`` paths; a failure among them raises
+    :class:`OperationsLoadError`. A broken entry point is logged and skipped so
+    one faulty package cannot keep the server from starting.
+    """
+    modules = [import_source(source) for source in sources]
+    if include_entry_points:
+        for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                loaded = entry_point.load()
+            except Exception:
+                logger.exception(
+                    "skipping entry point %s of %s", entry_point.name, ENTRY_POINT_GROUP
+                )
+                continue
+            _register_object(loaded, registry)
+    registry.merge(default_registry)
+    for module in modules:
+        _register_object(module, registry)
+    return registry
+
+
+def import_source(source: str) -> ModuleType:
+    """Import a module by dotted name, or a ``.py`` file by path."""
+    path = Path(source)
+    try:
+        if source.endswith(".py") or path.is_file():
+            return _import_file(path)
+        return importlib.import_module(source)
+    except OperationsLoadError:
+        raise
+    except Exception as error:
+        raise OperationsLoadError(source, f"{type(error).__name__}: {error}") from error
+
+
+def _import_file(path: Path) -> ModuleType:
+    resolved = path.expanduser().resolve()
+    if not resolved.is_file():
+        raise OperationsLoadError(str(path), "no such file")
+    # A name derived from the full path keeps two files called ops.py apart.
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
+    module_name = f"agent_tools_ops_{resolved.stem}_{digest}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, resolved)
+    if spec is None or spec.loader is None:
+        raise OperationsLoadError(str(path), "not a Python source file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
+    return module
+
+
+def _register_object(loaded: object, registry: OperationRegistry) -> None:
+    if isinstance(loaded, OperationRegistry):
+        registry.merge(loaded)
+    elif isinstance(loaded, OperationType):
+        registry.register(loaded)
+    elif isinstance(loaded, ModuleType):
+        for value in list(vars(loaded).values()):
+            if isinstance(value, OperationRegistry | OperationType):
+                _register_object(value, registry)
