@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -30,6 +31,19 @@ def make_process_pool(max_workers: int | None = None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=max_workers, mp_context=multiprocessing.get_context("spawn")
     )
+
+
+def _call_by_name(module_name: str, qualified_name: str, *arguments: Any) -> Any:
+    """Entry point in a pool process: find the chunk function by name and call it.
+
+    ``@operation`` rebinds the function's name to its :class:`OperationType`, so
+    the function itself cannot be pickled by reference; its name can.
+    """
+    target: Any = importlib.import_module(module_name)
+    for part in qualified_name.split("."):
+        target = getattr(target, part)
+    function = target.chunk_function if isinstance(target, OperationType) else target
+    return function(*arguments)
 
 
 def _coerce(value: Any, definition: OperationType) -> ChunkResult:
@@ -63,7 +77,14 @@ async def _attempt(
     else:
         loop = asyncio.get_running_loop()
         awaitable = loop.run_in_executor(
-            process_pool, function, input_value, state, progress, index
+            process_pool,
+            _call_by_name,
+            function.__module__,
+            function.__qualname__,
+            input_value,
+            state,
+            progress,
+            index,
         )
     try:
         value = await asyncio.wait_for(awaitable, timeout_s)
