@@ -1,0 +1,126 @@
+"""The MCP face of the tool catalog: list the tools, validate a call, run it, shape the result."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from mcp.server.context import ServerRequestContext
+from mcp_types import (
+    CallToolRequestParams,
+    CallToolResult,
+    ListToolsResult,
+    PaginatedRequestParams,
+    Tool,
+)
+from pydantic import BaseModel, ValidationError
+
+from agent_tools.core.errors import AgentToolsError
+from agent_tools.runtime.engine import Engine, OnProgress
+from agent_tools.surfaces.mcp.progress import progress_reporter
+from agent_tools.surfaces.mcp.results import (
+    InternalToolError,
+    error_result,
+    invalid_arguments,
+    success_result,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ToolDefinition(Protocol):
+    """What the MCP server needs of a catalog tool."""
+
+    name: str
+    description: str
+    arguments_model: type[BaseModel]
+    result_model: type[BaseModel]
+
+    async def invoke(
+        self, engine: Engine, arguments: BaseModel, *, on_progress: OnProgress | None = None
+    ) -> BaseModel: ...
+
+
+STARTING_TOOL = "execute_incrementally"
+
+
+class UnknownToolError(AgentToolsError):
+    code = "unknown_tool"
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        super().__init__(f"No tool named {name!r}.", f"Use one of: {', '.join(known)}.", tool=name)
+
+
+class CatalogTools:
+    """Serves ``tools/list`` and ``tools/call`` from the shared catalog definitions."""
+
+    def __init__(self, engine: Engine, definitions: Sequence[ToolDefinition]) -> None:
+        self._engine = engine
+        self._definitions = {definition.name: definition for definition in definitions}
+        self._tools = [self._describe(definition) for definition in definitions]
+        self._input_schemas = {tool.name: tool.input_schema for tool in self._tools}
+
+    def input_schema(self, name: str) -> dict[str, Any] | None:
+        """A tool's input schema, for the SDK's header validation on modern HTTP."""
+        return self._input_schemas.get(name)
+
+    async def list_tools(
+        self, context: ServerRequestContext[Any, Any], params: PaginatedRequestParams | None
+    ) -> ListToolsResult:
+        return ListToolsResult(tools=self._tools)
+
+    async def call_tool(
+        self, context: ServerRequestContext[Any, Any], params: CallToolRequestParams
+    ) -> CallToolResult:
+        definition = self._definitions.get(params.name)
+        if definition is None:
+            return error_result(UnknownToolError(params.name, list(self._definitions)))
+        try:
+            arguments = definition.arguments_model.model_validate(params.arguments or {})
+        except ValidationError as error:
+            return error_result(invalid_arguments(params.name, error))
+        try:
+            result = await definition.invoke(
+                self._engine, arguments, on_progress=progress_reporter(context)
+            )
+        except AgentToolsError as error:
+            logger.info("tool %s refused: %s", params.name, error.code)
+            return error_result(error)
+        except Exception as error:
+            logger.exception("tool %s failed", params.name)
+            return error_result(InternalToolError(params.name, error))
+        return success_result(result)
+
+    def _describe(self, definition: ToolDefinition) -> Tool:
+        input_schema = definition.arguments_model.model_json_schema()
+        description = definition.description
+        if definition.name == STARTING_TOOL:
+            input_schema, description = self._with_operation_types(input_schema, description)
+        return Tool(
+            name=definition.name,
+            description=description,
+            input_schema=input_schema,
+            output_schema=definition.result_model.model_json_schema(),
+        )
+
+    def _with_operation_types(
+        self, schema: dict[str, Any], description: str
+    ) -> tuple[dict[str, Any], str]:
+        """List the registered types in the schema (an enum) and in the description."""
+        types = self._engine.registry.all_latest()
+        schema = copy.deepcopy(schema)
+        schema["properties"]["operation_type"]["enum"] = [definition.name for definition in types]
+        lines = [
+            f"- {definition.name}: {_first_line(definition.description)}" for definition in types
+        ]
+        description += (
+            "\n\nOperation types on this server (call describe_operation_types for the "
+            "input schema of each):\n" + "\n".join(lines)
+        )
+        return schema, description
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "(no description)"
