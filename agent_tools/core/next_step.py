@@ -18,7 +18,8 @@ def _remaining_phrase(record: OperationRecord) -> str:
     else:
         parts.append(f"{progress.current_step} steps done")
     if progress.eta_seconds is not None:
-        parts.append(f"about {progress.eta_seconds:.0f} s of work left")
+        eta = progress.eta_seconds
+        parts.append("under 1 s of work left" if eta < 1 else f"about {eta:.0f} s of work left")
     return ", ".join(parts)
 
 

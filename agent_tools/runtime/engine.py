@@ -50,8 +50,11 @@ logger = logging.getLogger(__name__)
 OnProgress = Callable[[float, float | None, str | None], Awaitable[None]]
 """Called while a call runs: (current_step, total_steps, message)."""
 
-RETURN_MARGIN_S = 0.015
+RETURN_MARGIN_S = 0.005
 """Time kept back from a budget to read the store and build the response."""
+RUNNER_MARGIN_S = 0.02
+"""An inline runner stops starting chunks this long before the call's deadline, so its
+final commit lands before the call reads the store."""
 SHUTDOWN_WAIT_S = 10.0
 CONTROL_WAIT_S = 2.0
 LIST_LIMIT_MAX = 200
@@ -426,14 +429,15 @@ class Engine:
         self, operation_id: str, deadline: float, on_progress: OnProgress | None
     ) -> None:
         runner = self._runners.get(operation_id)
+        run_until = deadline - RUNNER_MARGIN_S
         if runner is not None and runner.accepting:
-            runner.extend(deadline)
+            runner.extend(run_until)
         else:
             if runner is not None:
                 await _wait_until(runner.finished, deadline - RETURN_MARGIN_S)
             runner = await self._start_runner(
                 operation_id,
-                run_until=deadline,
+                run_until=run_until,
                 rest_status=OperationStatus.PAUSED,
                 ttl_s=max(0.0, deadline - time.monotonic()) + self.settings.inline_lease_grace_s,
             )
