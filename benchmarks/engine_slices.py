@@ -1,0 +1,193 @@
+"""Engine figures: checkpoint cost per chunk, slice overshoot, resume time after kill -9.
+
+Run: .venv/bin/python benchmarks/engine_slices.py
+Every figure is compared with a baseline measured in the same run, because the
+machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from agent_tools import (
+    ChunkProgress,
+    ChunkResult,
+    Engine,
+    OperationRegistry,
+    OperationStatus,
+    Settings,
+    operation,
+)
+from agent_tools.core.progress import advance
+from agent_tools.core.records import ProgressRecord
+from benchmarks.floors import aiosqlite_floor, sqlite3_floor
+
+registry = OperationRegistry()
+STATE_PADDING = "s" * 160
+
+
+class SpinInput(BaseModel):
+    total: int
+    chunk_ms: float = 0.0
+
+
+@operation(name="spin", input_model=SpinInput, register=False)
+async def spin(task: SpinInput, state: Any, progress: ChunkProgress, index: int) -> ChunkResult:
+    if task.chunk_ms:
+        await asyncio.sleep(task.chunk_ms / 1000)
+    n = (state or {"n": 0})["n"] + 1
+    return ChunkResult(
+        output={"n": n},
+        next_state={"n": n, "padding": STATE_PADDING},
+        completed=n >= task.total,
+    )
+
+
+registry.register(spin)
+
+
+async def no_persistence(chunks: int) -> float:
+    """Chunks per second of the same chunk loop with nothing stored."""
+    state: Any = None
+    progress = ProgressRecord()
+    started = time.perf_counter()
+    for index in range(chunks):
+        context = ChunkProgress("bench", index, progress.current_step, None, 1)
+        result = await spin(SpinInput(total=chunks), state, context, index)  # type: ignore[operator]
+        progress = advance(progress, result.progress_update, 1, 0.0)
+        state = result.next_state
+    return chunks / (time.perf_counter() - started)
+
+
+async def through_engine(folder: Path, chunks: int, synchronous: str) -> float:
+    url = f"sqlite:///{folder / f'engine-{synchronous}.db'}?synchronous={synchronous}"
+    settings = Settings(max_budget_ms=600_000)
+    async with Engine.from_url(url, registry=registry, settings=settings) as engine:
+        started = time.perf_counter()
+        view = await engine.execute_incrementally("spin", {"total": chunks}, budget_ms=600_000)
+        elapsed = time.perf_counter() - started
+        assert view.status is OperationStatus.COMPLETED
+    return chunks / elapsed
+
+
+async def overshoot(folder: Path, chunk_ms: float, budget_ms: int, slices: int) -> list[float]:
+    """How much later than its budget each call returned, in ms."""
+    settings = Settings(inline_lease_grace_s=2.0)
+    url = f"sqlite:///{folder / f'overshoot-{chunk_ms}.db'}"
+    late: list[float] = []
+    async with Engine.from_url(url, registry=registry, settings=settings) as engine:
+        view = await engine.execute_incrementally(
+            "spin", {"total": 10**9, "chunk_ms": chunk_ms}, budget_ms=0
+        )
+        for _ in range(slices):
+            started = time.perf_counter()
+            await engine.resume(view.operation_id, budget_ms=budget_ms)
+            late.append((time.perf_counter() - started) * 1000 - budget_ms)
+        await engine.cancel(view.operation_id)
+    return late
+
+
+RESUME_CHILD = """
+import asyncio, sys, time
+sys.path.insert(0, {root!r})
+from benchmarks.engine_slices import registry
+from agent_tools import Engine, Settings
+async def main():
+    settings = Settings(inline_lease_grace_s={grace})
+    async with Engine.from_url({url!r}, registry=registry, settings=settings) as engine:
+        print("ready", time.time(), flush=True)
+        await engine.execute_incrementally(
+            "spin", {{"total": 10**9, "chunk_ms": 5}}, operation_id="victim", budget_ms=2000)
+        view = await engine.resume("victim", budget_ms=2000)
+        print("resumed", view.progress.current_step, flush=True)
+asyncio.run(main())
+"""
+
+
+def resume_after_kill(folder: Path, grace_s: float) -> tuple[float, float]:
+    """Seconds from starting a new process to engine ready, and to its first resumed chunk."""
+    url = f"sqlite:///{folder / f'resume-{grace_s}.db'}"
+    code = RESUME_CHILD.format(
+        root=str(Path(__file__).resolve().parents[1]), url=url, grace=grace_s
+    )
+    victim = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert victim.stdout is not None
+    victim.stdout.readline()
+    time.sleep(1.0)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    started = time.time()
+    heir = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert heir.stdout is not None
+    ready_at = float(heir.stdout.readline().split()[1])
+    first_chunk_at = asyncio.run(_first_new_chunk(url))
+    heir.kill()
+    heir.wait()
+    return ready_at - started, first_chunk_at - started
+
+
+async def _first_new_chunk(url: str) -> float:
+    async with Engine.from_url(url, registry=registry) as engine:
+        record = await engine.store.get_operation("victim")
+        assert record is not None
+        revision = record.revision
+        while True:
+            await engine.store.wait_for_change("victim", revision, 30)
+            fresh = await engine.store.get_operation("victim")
+            assert fresh is not None
+            if fresh.next_chunk_index > record.next_chunk_index:
+                return time.time()
+            revision = fresh.revision
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+async def main() -> None:
+    chunks = 2000
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        bare = await no_persistence(chunks)
+        print("Checkpoint cost per chunk (one checkpoint per chunk, ~200-byte state, 1 item)")
+        print(f"{'variant':44} {'chunks/s':>10} {'µs/chunk':>10} {'vs aiosqlite floor':>19}")
+        print(f"{'chunk loop, no persistence':44} {bare:10.0f} {1e6 / bare:10.1f} {'':>19}")
+        for synchronous in ("NORMAL", "FULL"):
+            floor = await aiosqlite_floor(folder, chunks, synchronous)
+            plain = sqlite3_floor(folder, chunks, synchronous)
+            engine = await through_engine(folder, chunks, synchronous)
+            for label, rate in (
+                (f"aiosqlite floor, synchronous={synchronous}", floor),
+                (f"sqlite3 floor, synchronous={synchronous}", plain),
+                (f"Engine on SqliteStore, synchronous={synchronous}", engine),
+            ):
+                print(f"{label:44} {rate:10.0f} {1e6 / rate:10.1f} {floor / rate:18.2f}x")
+        print("\nSlice overshoot past the budget (budget 500 ms)")
+        print(f"{'chunk length':24} {'slices':>7} {'p99 ms':>8} {'max ms':>8}")
+        for chunk_ms, slices in ((1.0, 20), (100.0, 20), (2500.0, 6)):
+            late = await overshoot(folder, chunk_ms, 500, slices)
+            print(
+                f"{f'{chunk_ms:g} ms':24} {slices:7d} {percentile(late, 0.99):8.1f} "
+                f"{max(late):8.1f}"
+            )
+        print("\nResume after kill -9 (inline lease grace 1 s)")
+        ready_s, first_s = resume_after_kill(folder, 1.0)
+        print(f"new process start -> engine ready        {ready_s:6.2f} s")
+        print(f"new process start -> first resumed chunk {first_s:6.2f} s")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
