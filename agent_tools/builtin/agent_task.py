@@ -34,6 +34,7 @@ agent_task = agent_driven_operation(
         "with execute_incrementally(operation_type='agent_task', input={goal, steps}); after "
         "each step call record_progress(operation_id, completed_steps=[...], state=..., "
         "notes=...); after any interruption call resume(operation_id) to get back the saved "
-        "state, the steps done and the steps left. Finish with record_progress(..., completed=true)."
+        "state, the steps done and the steps left. Finish with "
+        "record_progress(..., completed=true)."
     ),
 )

@@ -43,6 +43,7 @@ def _call_by_name(module_name: str, qualified_name: str, *arguments: Any) -> Any
     for part in qualified_name.split("."):
         target = getattr(target, part)
     function = target.chunk_function if isinstance(target, OperationType) else target
+    assert callable(function), f"{module_name}.{qualified_name} is not a chunk function"
     return function(*arguments)
 
 

@@ -64,7 +64,7 @@ def test_kill_at_a_random_moment_loses_no_committed_chunk(tmp_path: Path, trial:
     rng = random.Random(trial)
     db, log = tmp_path / "ops.db", tmp_path / "executions.log"
     victim = start_driver(db, log)
-    time.sleep(rng.uniform(0.0, TOTAL_CHUNKS * CHUNK_MS / 1000 * 1.2))
+    time.sleep(rng.uniform(0.0, TOTAL_CHUNKS * CHUNK_MS / 1000 * 0.9))
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
 
