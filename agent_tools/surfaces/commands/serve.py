@@ -1,0 +1,93 @@
+"""``agent-tools serve``: the MCP server, over stdio (the default) or streamable HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+SQLITE_PREFIX = "sqlite:///"
+HELP = "Serve the agent-tools MCP tools over stdio (default) or streamable HTTP at /mcp."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Every option defaults to None so ``AGENT_TOOLS_*`` variables and settings defaults apply."""
+    parser.add_argument("--http", action="store_true", default=None, help="serve HTTP, not stdio")
+    parser.add_argument("--host", help="HTTP bind address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="HTTP port (default 8000; 0 picks a free one)")
+    parser.add_argument("--store", help="store URL (default: a SQLite file in the data dir)")
+    parser.add_argument(
+        "--ops",
+        action="append",
+        metavar="MODULE_OR_PATH",
+        help="load @operation definitions from a module or .py file (repeatable)",
+    )
+    parser.add_argument("--budget-ms", type=int, help="default time budget per call (4000)")
+    parser.add_argument("--max-budget-ms", type=int, help="largest budget a call may ask for")
+    parser.add_argument(
+        "--response-max-bytes", type=int, help="result bytes per response (default 32768)"
+    )
+    parser.add_argument(
+        "--root",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="a folder file operations may touch (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-private-network",
+        action="store_true",
+        default=None,
+        help="let HTTP operations reach loopback, private and link-local addresses",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        dest="allowed_hosts",
+        metavar="NAME",
+        help="another Host name the HTTP server answers to (repeatable)",
+    )
+    parser.add_argument("--broker", help="broker URL of a worker fleet")
+
+
+def run(args: argparse.Namespace) -> int:
+    from agent_tools.core.errors import AgentToolsError
+    from agent_tools.settings import Settings
+    from agent_tools.surfaces.mcp.transports import serve_http, serve_stdio
+
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s"
+    )
+    arguments: dict[str, Any] = {key: value for key, value in vars(args).items() if key != "run"}
+    try:
+        settings = Settings.load(arguments)
+        _announce_store(settings.store)
+        if settings.http:
+            asyncio.run(serve_http(settings, on_listening=_announce_url))
+        else:
+            asyncio.run(serve_stdio(settings))
+    except AgentToolsError as error:
+        print(f"agent-tools: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def _announce_store(store_url: str) -> None:
+    """Say which store is used; make the folder of a SQLite file so first use just works."""
+    if store_url.startswith(SQLITE_PREFIX):
+        path = Path(store_url.removeprefix(SQLITE_PREFIX).split("?")[0]).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        print(f"agent-tools: store {path.resolve()}", file=sys.stderr, flush=True)
+    else:
+        parts = urlsplit(store_url)
+        print(f"agent-tools: store {parts.scheme}://{parts.hostname or ''}", file=sys.stderr)
+
+
+def _announce_url(url: str) -> None:
+    print(f"agent-tools: serving MCP at {url}", file=sys.stderr, flush=True)

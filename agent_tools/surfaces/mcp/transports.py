@@ -1,0 +1,100 @@
+"""Run the MCP server over stdio or streamable HTTP, with the engine open around it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Iterator, Sequence
+
+import uvicorn
+from mcp.server.stdio import stdio_server
+
+from agent_tools.core.registry import OperationRegistry
+from agent_tools.runtime.engine import Engine
+from agent_tools.runtime.loading import load_operations
+from agent_tools.settings import Settings
+from agent_tools.surfaces.mcp.security import transport_security
+from agent_tools.surfaces.mcp.server import build_server
+from agent_tools.surfaces.mcp.tools import ToolDefinition
+from agent_tools.surfaces.tool_catalog import TOOLS
+
+
+HTTP_PATH = "/mcp"
+STARTUP_POLL_S = 0.05
+
+
+class _GracefulServer(uvicorn.Server):
+    """Stops on SIGINT/SIGTERM and returns, so the engine closes before the process exits.
+
+    uvicorn re-raises the signal after its own shutdown, which would end the
+    process before the running operations are checkpointed and released.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, self.handle_exit, number, None)
+        try:
+            yield
+        finally:
+            for number in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(number)
+
+
+def engine_for(settings: Settings) -> Engine:
+    """An engine on the configured store with the operations from ``--ops`` and entry points."""
+    registry = load_operations(settings.ops, OperationRegistry())
+    return Engine.from_settings(settings, registry=registry)
+
+
+async def serve_stdio(settings: Settings, tools: Sequence[ToolDefinition] = TOOLS) -> None:
+    """Serve one client over stdin/stdout until it closes the stream.
+
+    Operations are loaded inside the stdio claim: while it holds, file descriptor 1
+    points at stderr, so a ``print`` in a user's module (at import or in a chunk,
+    in this process or a child) cannot corrupt the protocol stream.
+    """
+    async with stdio_server() as (read_stream, write_stream):
+        engine = engine_for(settings)
+        async with engine:
+            server = build_server(engine, tools)
+            await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
+async def serve_http(
+    settings: Settings,
+    tools: Sequence[ToolDefinition] = TOOLS,
+    on_listening: Callable[[str], None] | None = None,
+) -> None:
+    """Serve streamable HTTP at ``http://host:port/mcp`` until interrupted.
+
+    ``on_listening`` receives the URL once the socket listens; with port 0 the
+    system picks a free port, and this is how a caller learns it.
+    """
+    engine = engine_for(settings)
+    async with engine:
+        server = build_server(engine, tools)
+        app = server.streamable_http_app(
+            streamable_http_path=HTTP_PATH,
+            transport_security=transport_security(settings.host, settings.allowed_hosts),
+            host=settings.host,
+        )
+        config = uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+        )
+        web_server = _GracefulServer(config)
+        serving = asyncio.create_task(web_server.serve())
+        while not web_server.started and not serving.done():
+            await asyncio.wait({serving}, timeout=STARTUP_POLL_S)
+        if web_server.started and on_listening is not None:
+            port = web_server.servers[0].sockets[0].getsockname()[1]
+            host = f"[{settings.host}]" if ":" in settings.host else settings.host
+            on_listening(f"http://{host}:{port}{HTTP_PATH}")
+        await serving

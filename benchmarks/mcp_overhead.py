@@ -1,0 +1,205 @@
+"""MCP overhead: what a tool call costs over stdio and HTTP, and how late calls return.
+
+    .venv/bin/python benchmarks/mcp_overhead.py [--calls 300]
+
+1. ``get_progress`` against an ``empty`` tool (no engine work, no store read) on the
+   same server, over stdio and over streamable HTTP: the ratio is what the engine
+   and the store add to a bare MCP round trip.
+2. ``execute_incrementally`` deadline overshoot as the client sees it: wall time of
+   the call minus ``budget_ms``, for short chunks and for a chunk longer than the
+   whole budget.
+
+The server is the one ``agent-tools serve`` runs (``serve_stdio`` / ``serve_http``)
+with one extra tool, ``empty``, that only this benchmark registers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from agent_tools import ChunkProgress, ChunkResult, OperationRegistry, ProgressUpdate, operation
+
+registry = OperationRegistry()
+URL_PATTERN = re.compile(r"serving MCP at (\S+)")
+
+
+class SleepyInput(BaseModel):
+    chunks: int = 1000
+    chunk_ms: float = 20
+
+
+@operation(name="sleepy", input_model=SleepyInput, register=False)
+async def sleepy(task: SleepyInput, state: Any, progress: ChunkProgress, index: int) -> ChunkResult:
+    """Sleep ``chunk_ms`` per chunk: a stand-in for I/O-bound work of known length."""
+    await asyncio.sleep(task.chunk_ms / 1000)
+    done = (state or 0) + 1
+    return ChunkResult(
+        output={"chunk": done},
+        next_state=done,
+        progress_update=ProgressUpdate(advance=1),
+        completed=done >= task.chunks,
+    )
+
+
+registry.register(sleepy)
+
+
+class EmptyArguments(BaseModel):
+    pass
+
+
+class EmptyResult(BaseModel):
+    ok: bool
+
+
+class EmptyTool:
+    """A tool that does nothing: the floor every other tool call is measured against."""
+
+    name = "empty"
+    description = "Does nothing; benchmark baseline."
+    arguments_model = EmptyArguments
+    result_model = EmptyResult
+
+    async def invoke(self, engine: Any, arguments: BaseModel, *, on_progress: Any = None) -> Any:
+        return EmptyResult(ok=True)
+
+
+def serve(transport: str, store_url: str) -> None:
+    """Run the benchmark server (this file, re-executed as a subprocess)."""
+    from agent_tools.surfaces.tool_catalog import TOOLS
+
+    from agent_tools.settings import Settings
+    from agent_tools.surfaces.mcp.transports import serve_http, serve_stdio
+
+    settings = Settings.load({"store": store_url, "ops": [__file__], "port": 0})
+    tools = [*TOOLS, EmptyTool()]
+    if transport == "stdio":
+        asyncio.run(serve_stdio(settings, tools))
+    else:
+        asyncio.run(
+            serve_http(
+                settings,
+                tools,
+                on_listening=lambda url: print(
+                    f"serving MCP at {url}", file=sys.stderr, flush=True
+                ),
+            )
+        )
+
+
+def server_command(transport: str, store_url: str) -> list[str]:
+    return [sys.executable, __file__, "--serve", transport, "--store", store_url]
+
+
+def start_http(store_url: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(server_command("http", store_url), stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        match = URL_PATTERN.search(line)
+        if match:
+            threading.Thread(target=process.stderr.read, daemon=True).start()
+            return process, match.group(1)
+    raise SystemExit("benchmark server did not start")
+
+
+def milliseconds(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p90 = ordered[int(len(ordered) * 0.9) - 1]
+    return f"median {statistics.median(ordered) * 1000:7.2f} ms  p90 {p90 * 1000:7.2f} ms"
+
+
+async def timed_call(client: Any, tool: str, arguments: dict[str, Any]) -> float:
+    began = time.perf_counter()
+    result = await client.call_tool(tool, arguments)
+    elapsed = time.perf_counter() - began
+    if result.is_error:
+        raise SystemExit(result.content[0].text)
+    return elapsed
+
+
+async def measure(client: Any, transport: str, calls: int) -> None:
+    started = await client.call_tool(
+        "execute_incrementally", {"operation_type": "sleepy", "input": {}, "budget_ms": 0}
+    )
+    operation_id = started.structured_content["operation_id"]
+    for _ in range(20):
+        await timed_call(client, "empty", {})
+        await timed_call(client, "get_progress", {"operation_id": operation_id})
+    empty: list[float] = []
+    progress: list[float] = []
+    for _ in range(calls):
+        empty.append(await timed_call(client, "empty", {}))
+        progress.append(await timed_call(client, "get_progress", {"operation_id": operation_id}))
+    ratio = statistics.median(progress) / statistics.median(empty)
+    print(f"[{transport}] empty        {milliseconds(empty)}")
+    print(f"[{transport}] get_progress {milliseconds(progress)}  ratio {ratio:.2f}x empty")
+    for label, chunk_ms, budget_ms in [
+        ("20 ms chunks, budget 250 ms", 20, 250),
+        ("20 ms chunks, budget 1000 ms", 20, 1000),
+        ("3000 ms chunk, budget 500 ms", 3000, 500),
+    ]:
+        overshoot: list[float] = []
+        for _ in range(5):
+            elapsed = await timed_call(
+                client,
+                "execute_incrementally",
+                {
+                    "operation_type": "sleepy",
+                    "input": {"chunks": 1000, "chunk_ms": chunk_ms},
+                    "budget_ms": budget_ms,
+                },
+            )
+            overshoot.append(elapsed - budget_ms / 1000)
+        print(
+            f"[{transport}] overshoot {label:30s} median {statistics.median(overshoot) * 1000:6.1f} ms"
+            f"  max {max(overshoot) * 1000:6.1f} ms"
+        )
+
+
+async def run(calls: int) -> None:
+    from mcp import Client, StdioServerParameters
+
+    with tempfile.TemporaryDirectory() as folder:
+        store_url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        command = server_command("stdio", store_url)
+        parameters = StdioServerParameters(
+            command=command[0], args=command[1:], env=dict(os.environ)
+        )
+        async with Client(parameters) as client:
+            await measure(client, "stdio", calls)
+        process, url = start_http(store_url)
+        try:
+            async with Client(url) as client:
+                await measure(client, "http", calls)
+        finally:
+            process.terminate()
+            process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--serve", choices=["stdio", "http"], help=argparse.SUPPRESS)
+    parser.add_argument("--store", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.serve:
+        serve(arguments.serve, arguments.store)
+    else:
+        asyncio.run(run(arguments.calls))
+
+
+if __name__ == "__main__":
+    main()
