@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,8 @@ from agent_tools import (
     operation,
 )
 from agent_tools.core.progress import advance
-from agent_tools.core.records import ProgressRecord
+from agent_tools.core.records import Checkpoint, Event, OperationRecord, ProgressRecord
+from agent_tools.stores.sqlite import SqliteStore
 from benchmarks.floors import aiosqlite_floor, sqlite3_floor
 
 registry = OperationRegistry()
@@ -65,10 +67,51 @@ async def no_persistence(chunks: int) -> float:
     started = time.perf_counter()
     for index in range(chunks):
         context = ChunkProgress("bench", index, progress.current_step, None, 1)
-        result = await spin(SpinInput(total=chunks), state, context, index)  # type: ignore[operator]
+        result = await spin(SpinInput(total=chunks), state, context, index)
         progress = advance(progress, result.progress_update, 1, 0.0)
         state = result.next_state
     return chunks / (time.perf_counter() - started)
+
+
+async def store_commits(folder: Path, steps: int, synchronous: str) -> float:
+    """Checkpoints per second of SqliteStore.commit_checkpoint alone (no engine around it)."""
+    store = SqliteStore(f"sqlite:///{folder / f'store-{synchronous}.db'}?synchronous={synchronous}")
+    await store.open()
+    try:
+        now = time.time()
+        record = OperationRecord(
+            operation_id="bench",
+            operation_type="spin",
+            type_version=1,
+            input={},
+            created_at=now,
+            updated_at=now,
+            status=OperationStatus.RUNNING,
+        )
+        await store.create_operation(record)
+        lease = await store.acquire_lease("bench", "bench", 3600, now)
+        assert lease is not None
+        started = time.perf_counter()
+        for step in range(steps):
+            outcome = await store.commit_checkpoint(
+                Checkpoint(
+                    operation_id="bench",
+                    lease_token=lease.token,
+                    expected_status=OperationStatus.RUNNING,
+                    status=OperationStatus.RUNNING,
+                    type_version=1,
+                    input={},
+                    state={"n": step, "padding": STATE_PADDING},
+                    progress=ProgressRecord(current_step=step),
+                    next_chunk_index=step + 1,
+                    items=[{"n": step}],
+                    event=Event(kind="checkpoint", at=time.time()),
+                )
+            )
+            assert outcome == "committed"
+        return steps / (time.perf_counter() - started)
+    finally:
+        await store.close()
 
 
 async def through_engine(folder: Path, chunks: int, synchronous: str) -> float:
@@ -118,38 +161,34 @@ asyncio.run(main())
 
 def resume_after_kill(folder: Path, grace_s: float) -> tuple[float, float]:
     """Seconds from starting a new process to engine ready, and to its first resumed chunk."""
-    url = f"sqlite:///{folder / f'resume-{grace_s}.db'}"
-    code = RESUME_CHILD.format(
-        root=str(Path(__file__).resolve().parents[1]), url=url, grace=grace_s
-    )
+    db_path = folder / f"resume-{grace_s}.db"
+    root = str(Path(__file__).resolve().parents[1])
+    code = RESUME_CHILD.format(root=root, url=f"sqlite:///{db_path}", grace=grace_s)
     victim = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert victim.stdout is not None
     victim.stdout.readline()
     time.sleep(1.0)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
+    committed_before = _next_chunk(db_path)
     started = time.time()
     heir = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert heir.stdout is not None
     ready_at = float(heir.stdout.readline().split()[1])
-    first_chunk_at = asyncio.run(_first_new_chunk(url))
+    while _next_chunk(db_path) <= committed_before:
+        time.sleep(0.001)
+    first_chunk_at = time.time()
     heir.kill()
     heir.wait()
     return ready_at - started, first_chunk_at - started
 
 
-async def _first_new_chunk(url: str) -> float:
-    async with Engine.from_url(url, registry=registry) as engine:
-        record = await engine.store.get_operation("victim")
-        assert record is not None
-        revision = record.revision
-        while True:
-            await engine.store.wait_for_change("victim", revision, 30)
-            fresh = await engine.store.get_operation("victim")
-            assert fresh is not None
-            if fresh.next_chunk_index > record.next_chunk_index:
-                return time.time()
-            revision = fresh.revision
+def _next_chunk(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as db:
+        row = db.execute(
+            "SELECT next_chunk_index FROM operations WHERE operation_id = 'victim'"
+        ).fetchone()
+    return int(row[0])
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -168,10 +207,12 @@ async def main() -> None:
         for synchronous in ("NORMAL", "FULL"):
             floor = await aiosqlite_floor(folder, chunks, synchronous)
             plain = sqlite3_floor(folder, chunks, synchronous)
+            store = await store_commits(folder, chunks, synchronous)
             engine = await through_engine(folder, chunks, synchronous)
             for label, rate in (
                 (f"aiosqlite floor, synchronous={synchronous}", floor),
                 (f"sqlite3 floor, synchronous={synchronous}", plain),
+                (f"SqliteStore.commit_checkpoint, {synchronous}", store),
                 (f"Engine on SqliteStore, synchronous={synchronous}", engine),
             ):
                 print(f"{label:44} {rate:10.0f} {1e6 / rate:10.1f} {floor / rate:18.2f}x")

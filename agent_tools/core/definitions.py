@@ -102,6 +102,12 @@ class OperationType:
     def is_async(self) -> bool:
         return self.chunk_function is not None and inspect.iscoroutinefunction(self.chunk_function)
 
+    def __call__(self, input: Any, state: Any, progress: ChunkProgress, chunk_index: int) -> Any:
+        """Run the chunk function directly, as the engine would (handy in tests)."""
+        if self.chunk_function is None:
+            raise TypeError(f"{self.name!r} is agent-driven and has no chunk function")
+        return self.chunk_function(input, state, progress, chunk_index)
+
     def input_schema(self) -> dict[str, Any]:
         """The JSON Schema of this type's input."""
         return self.input_model.model_json_schema()
