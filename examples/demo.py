@@ -38,7 +38,7 @@ registry = OperationRegistry()
 
 class DigestInput(BaseModel):
     blocks: int = Field(default=60, ge=1)
-    records_per_block: int = Field(default=4000, ge=1)
+    records_per_block: int = Field(default=60_000, ge=1)
 
 
 def block_digest(block: int, records: int) -> str:
@@ -85,66 +85,61 @@ def bar(percentage: float | None, width: int = 30) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
-async def run_calls(db_path: str, stop_after_percent: float | None) -> None:
+async def run_calls(db_path: str) -> None:
     """The child: make calls until done, printing what each call returned."""
     async with Engine.from_url(f"sqlite:///{db_path}", registry=registry, settings=SETTINGS) as e:
-        call = 0
-        cursor = None
+        started = await e.store.get_operation(OPERATION_ID) is not None
 
         async def live(step: float, total: float | None, message: str | None) -> None:
             percent = 100 * step / total if total else 0
             print(f"\r   {bar(percent)} {percent:5.1f}%", end="", flush=True)
 
-        view = (
-            await e.get_progress(OPERATION_ID)
-            if await e.store.get_operation(OPERATION_ID)
-            else None
-        )
-        while view is None or view.status is not OperationStatus.COMPLETED:
+        call, cursor, status = 0, None, None
+        while status is not OperationStatus.COMPLETED:
             call += 1
-            started = time.monotonic()
-            if view is None:
+            began = time.monotonic()
+            if started:
+                view = await e.resume(OPERATION_ID, cursor=cursor, on_progress=live)
+            else:
                 view = await e.execute_incrementally(
                     "digest_blocks", {}, operation_id=OPERATION_ID, on_progress=live
                 )
-            else:
-                view = await e.resume(OPERATION_ID, cursor=cursor, on_progress=live)
-            took_ms = (time.monotonic() - started) * 1000
-            cursor = view.next_cursor
-            progress = view.progress
-            eta = "?" if progress.eta_seconds is None else f"{progress.eta_seconds:.1f}s"
+                started = True
+            took_ms = (time.monotonic() - began) * 1000
+            cursor, status, progress = view.next_cursor, view.status, view.progress
+            eta = "done" if progress.eta_seconds is None else f"{progress.eta_seconds:.1f}s"
             print(
                 f"\r   call {call:2d} returned in {took_ms:4.0f} ms: {bar(progress.percentage)} "
-                f"{progress.percentage or 0:5.1f}%  +{len(view.items):2d} items  ETA {eta}  "
-                f"[{view.status.value}]",
+                f"{progress.percentage or 0:5.1f}%  +{len(view.items):2d} items  ETA {eta:>5}  "
+                f"[{status.value}]",
                 flush=True,
             )
-            if stop_after_percent is not None and (progress.percentage or 0) >= stop_after_percent:
-                print("   (waiting to be killed)", flush=True)
-                await asyncio.sleep(3600)
-        print(f"RESULT {view.result['digest']}", flush=True)  # type: ignore[index,call-overload]
 
 
-def run_child(db_path: Path, stop_after_percent: float | None) -> subprocess.Popen[str]:
-    arguments = [sys.executable, __file__, "--child", str(db_path)]
-    if stop_after_percent is not None:
-        arguments += ["--stop-after", str(stop_after_percent)]
-    return subprocess.Popen(arguments, stdout=subprocess.PIPE, text=True, bufsize=1)
+def run_child(db_path: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, __file__, "--child", str(db_path)])
 
 
-def follow(process: subprocess.Popen[str], kill_on_wait: bool) -> str | None:
-    """Echo the child's lines; kill it when it says it is waiting; return its RESULT."""
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("RESULT "):
-            return line.split()[1]
-        if kill_on_wait and "waiting to be killed" in line:
-            print("\n💥 kill -9 the process in the middle of the operation", flush=True)
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-            return None
-        print(line, end="", flush=True)
-    return None
+async def kill_at(process: subprocess.Popen[bytes], db_path: Path, percent: float) -> None:
+    """Watch the store from outside and kill -9 the child once it is ``percent`` done."""
+    async with Engine.from_url(f"sqlite:///{db_path}", registry=registry, settings=SETTINGS) as e:
+        while True:
+            if await e.store.get_operation(OPERATION_ID) is not None:
+                view = await e.get_progress(OPERATION_ID, wait_ms=1000)
+                if (view.progress.percentage or 0) >= percent:
+                    break
+            else:
+                await asyncio.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    print("\n\n💥 kill -9: the process dies in the middle of a chunk", flush=True)
+
+
+async def final_result(db_path: Path) -> str:
+    async with Engine.from_url(f"sqlite:///{db_path}", registry=registry, settings=SETTINGS) as e:
+        view = await e.get_progress(OPERATION_ID)
+        assert isinstance(view.result, dict)
+        return str(view.result["digest"])
 
 
 async def show_checkpoint(db_path: Path) -> int:
@@ -161,22 +156,23 @@ async def show_checkpoint(db_path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--stop-after", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        asyncio.run(run_calls(args.child, args.stop_after))
+        asyncio.run(run_calls(args.child))
         return
 
     with tempfile.TemporaryDirectory(prefix="agent-tools-demo-") as folder:
         db_path = Path(folder) / "operations.db"
         print(f"agent-tools demo — store: sqlite:///{db_path}\n")
         print("1. An agent starts a long operation; every call returns within ~1 s budget:")
-        follow(run_child(db_path, stop_after_percent=40.0), kill_on_wait=True)
+        asyncio.run(kill_at(run_child(db_path), db_path, percent=40.0))
         print("\n2. The process is gone. What survived?")
         checkpoint = asyncio.run(show_checkpoint(db_path))
-        print("\n3. A new process (a new conversation) resumes from that checkpoint:")
+        print("\n3. A new process (a new conversation) resumes from that checkpoint")
+        print("   (its first call waits out the dead process's short lease, budget + 1 s):")
         resumed_at = time.monotonic()
-        digest = follow(run_child(db_path, stop_after_percent=None), kill_on_wait=False)
+        run_child(db_path).wait()
+        digest = asyncio.run(final_result(db_path))
         took_s = time.monotonic() - resumed_at
         print(f"   finished {took_s:.1f} s after resuming at block {checkpoint}")
         print("\n4. Check against an uninterrupted computation:")
