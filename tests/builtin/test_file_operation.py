@@ -142,7 +142,7 @@ async def test_rerunning_a_checksum_chunk_rewrites_the_same_manifest(
     assert len(expected.splitlines()) == 25
     assert uninterrupted.result["manifest_path"] == str(root / "MANIFEST")
 
-    (root / "MANIFEST").unlink()
+    (root / "MANIFEST").write_text(expected + "lines an older run wrote\n" * 99)
     request = parse_input(file_operation, raw)
     state = initial_state(file_operation, request)
     chunk_index = 0
