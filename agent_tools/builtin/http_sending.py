@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,8 @@ class Sender:
     settings: ApiIntegrationInput
     policy: ExecutionPolicy
     pacer: RatePacer
+    url_check: Callable[[str, ExecutionPolicy], Awaitable[None]] = check_url_allowed
+    """Runs before every hop, redirects included."""
 
     async def send(self, index: int, request: HttpRequest, idempotency_key: str) -> dict[str, Any]:
         """Send with retries; return the result item summarising the final response or error."""
@@ -116,7 +119,7 @@ class Sender:
             content=request.text_body,
         )
         for _ in range(self.settings.max_redirects + 1):
-            await check_url_allowed(str(outgoing.url), self.policy)
+            await self.url_check(str(outgoing.url), self.policy)
             response = await self.client.send(outgoing, stream=True)
             try:
                 if response.status_code in REDIRECT_STATUSES and "location" in response.headers:

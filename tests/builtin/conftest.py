@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from agent_tools.core.policy import ExecutionPolicy
+from tests.builtin.local_http import LocalServer
 
 
 @pytest.fixture
@@ -25,3 +27,14 @@ def outside(tmp_path: Path) -> Path:
 @pytest.fixture
 def policy(root: Path) -> ExecutionPolicy:
     return ExecutionPolicy(roots=(root,))
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalServer]:
+    with LocalServer() as server:
+        yield server
+
+
+@pytest.fixture
+def network_policy() -> ExecutionPolicy:
+    return ExecutionPolicy(allow_private_network=True)
