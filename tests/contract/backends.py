@@ -1,0 +1,67 @@
+"""Open each store under test in a fresh place of its own, and clean up after."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from agent_tools.stores import open_store
+from agent_tools.stores.base import Store
+from tests.services import POSTGRES_URL, REDIS_URL, require_service
+
+BACKENDS = ("memory", "sqlite", "postgres", "redis")
+
+
+@contextlib.asynccontextmanager
+async def opened_store(backend: str, tmp_path: Path) -> AsyncIterator[Store]:
+    """An open, empty store of ``backend``, removed afterwards."""
+    unique = f"t{uuid.uuid4().hex[:12]}"
+    if backend == "memory":
+        store = open_store("memory://")
+    elif backend == "sqlite":
+        store = open_store(f"sqlite:///{tmp_path / 'contract.db'}")
+    elif backend == "postgres":
+        require_service("PostgreSQL", "127.0.0.1", 5432)
+        from agent_tools.stores.postgres import PostgresStore
+
+        store = PostgresStore(POSTGRES_URL, schema=unique)
+    else:
+        require_service("Redis", "127.0.0.1", 6379)
+        from agent_tools.stores.redis import RedisStore
+
+        store = RedisStore(REDIS_URL, prefix=unique)
+    await store.open()
+    try:
+        yield store
+    finally:
+        drop = getattr(store, "drop_everything", None)
+        if drop is not None:
+            await drop()
+        await store.close()
+
+
+@contextlib.asynccontextmanager
+async def second_instance(backend: str, store: Store) -> AsyncIterator[Store]:
+    """Another store object on the same data (another process would open one like it)."""
+    if backend == "memory":
+        yield store
+        return
+    if backend == "sqlite":
+        twin = open_store(store.url)
+    elif backend == "postgres":
+        from agent_tools.stores.postgres import PostgresStore
+
+        assert isinstance(store, PostgresStore)
+        twin = PostgresStore(store.url, schema=store.schema)
+    else:
+        from agent_tools.stores.redis import RedisStore
+
+        assert isinstance(store, RedisStore)
+        twin = RedisStore(store.url, prefix=store.prefix)
+    await twin.open()
+    try:
+        yield twin
+    finally:
+        await twin.close()
