@@ -114,7 +114,7 @@ def data_processing(
                         writer.write(kept)
                     elif state["rows_matched"] + matched <= request.max_result_rows:
                         items.append(kept)
-                if read >= progress.chunk_size:
+                if read >= progress.chunk_size or progress.cancel_requested:
                     finished = handle.read(1) == b""
                     break
             size = source.stat().st_size

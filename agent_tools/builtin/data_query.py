@@ -104,6 +104,8 @@ class Aggregator:
         """``json.dumps([group values])`` -> ``{aggregate name: accumulator}``."""
 
     def add(self, row: dict[str, Any]) -> None:
+        if not self._aggregates and not self._group_by:
+            return
         key = json.dumps([row.get(name) for name in self._group_by])
         group = self.groups.setdefault(key, {})
         for aggregate in self._aggregates:

@@ -99,7 +99,7 @@ def file_operation(
     finished = True
     try:
         for found in _files(root, after):
-            if handled + skipped >= progress.chunk_size:
+            if handled + skipped >= progress.chunk_size or progress.cancel_requested:
                 finished = False
                 break
             after = found.relative

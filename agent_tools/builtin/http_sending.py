@@ -127,6 +127,8 @@ class Sender:
                     next_url = outgoing.url.join(response.headers["location"])
                     keep_body = response.status_code in (307, 308)
                     method = method if keep_body else ("HEAD" if method == "HEAD" else "GET")
+                    if next_url.host != outgoing.url.host or next_url.scheme != outgoing.url.scheme:
+                        headers = _without_credentials(headers)
                     outgoing = httpx.Request(
                         method,
                         next_url,
@@ -143,3 +145,9 @@ class Sender:
             finally:
                 await response.aclose()
         return response.status_code, response.headers, 0, b""
+
+
+def _without_credentials(headers: dict[str, str]) -> dict[str, str]:
+    """Headers safe to send to another origin: credentials stay with the first one."""
+    private = {"authorization", "cookie", "proxy-authorization"}
+    return {name: value for name, value in headers.items() if name.lower() not in private}

@@ -179,10 +179,10 @@ async def test_a_url_template_is_filled_from_records_with_quoting(
         network_policy,
         chunk_size=2,
     )
-    assert [seen.path for seen in http_server.log.requests] == [
+    assert sorted(seen.path for seen in http_server.log.requests) == [
         "/users/a%20b",
-        "/users/x%2Fy",
         "/users/ok",
+        "/users/x%2Fy",
     ]
     assert run.result["succeeded"] == 3
 
@@ -258,3 +258,26 @@ async def test_a_redirect_to_a_refused_address_is_reported_not_followed(
     assert item["error"]["code"] == "access_denied"
     assert "169.254.169.254" in item["error"]["message"]
     assert len(http_server.log.requests) == 1
+
+
+async def test_credentials_are_not_forwarded_to_another_host_on_redirect(
+    http_server: LocalServer, network_policy: ExecutionPolicy
+) -> None:
+    port = http_server.base_url.rsplit(":", 1)[1]
+    await run_all(
+        api_integration,
+        {
+            "requests": [
+                {
+                    "url": f"{http_server.base_url}/redirect?to=http://localhost:{port}/items/1",
+                    "headers": {"Authorization": "Bearer secret", "X-Trace": "t1"},
+                }
+            ]
+        },
+        network_policy,
+        chunk_size=1,
+    )
+    first, second = http_server.log.requests
+    assert first.headers["Authorization"] == "Bearer secret"
+    assert "Authorization" not in second.headers
+    assert second.headers["X-Trace"] == "t1"
