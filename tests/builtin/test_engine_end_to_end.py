@@ -171,3 +171,27 @@ async def test_get_progress_answers_promptly_while_a_heavy_chunk_runs(engine: En
             hashlib.sha256(b"heavy").hexdigest(), 6_000_000
         ),
     }
+
+
+async def test_a_refused_path_fails_the_operation_with_code_and_hint(
+    engine: Engine, outside: Path
+) -> None:
+    view = await engine.execute_incrementally(
+        "file_operation", {"action": "count", "path": str(outside)}, budget_ms=2000
+    )
+    assert view.status is OperationStatus.FAILED
+    assert view.error is not None
+    assert view.error.code == "access_denied"
+    assert "--root" in view.error.hint
+
+
+async def test_a_refused_address_fails_the_operation_with_code_and_hint(root: Path) -> None:
+    policy = ExecutionPolicy(roots=(root,))
+    async with Engine.from_url("memory://", registry=builtin_registry(), policy=policy) as closed:
+        view = await closed.execute_incrementally(
+            "api_integration", {"requests": [{"url": "http://127.0.0.1:9/"}]}, budget_ms=2000
+        )
+    assert view.status is OperationStatus.FAILED
+    assert view.error is not None
+    assert view.error.code == "access_denied"
+    assert "--allow-private-network" in view.error.hint
