@@ -79,7 +79,10 @@ async def api_integration(
     return ChunkResult(
         items=list(items),
         next_state=next_state,
-        progress_update=ProgressUpdate(current_step=next_state["next_index"]),
+        progress_update=ProgressUpdate(
+            current_step=next_state["next_index"],
+            label=f"{next_state['next_index']} of {request.request_count()} requests sent",
+        ),
         completed=completed,
         result=result,
     )

@@ -109,7 +109,11 @@ def computation(
     return ChunkResult(
         output=item,
         next_state=next_state,
-        progress_update=ProgressUpdate(current_step=next_state["done"], total_steps=total),
+        progress_update=ProgressUpdate(
+            current_step=next_state["done"],
+            total_steps=total,
+            label=f"{request.task} {next_state['done']}/{total}",
+        ),
         completed=completed,
         result=_result(request, next_state) if completed else None,
     )

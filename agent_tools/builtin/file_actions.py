@@ -83,10 +83,11 @@ class ChecksumAction:
     def handle(
         self, request: Any, path: Path, relative: str, totals: dict[str, Any]
     ) -> list[JsonValue]:
+        digest = sha256_of(path)
         size = path.stat().st_size
         totals["files"] += 1
         totals["bytes"] += size
-        return [{"path": relative, "sha256": sha256_of(path), "bytes": size}]
+        return [{"path": relative, "sha256": digest, "bytes": size}]
 
 
 class CountAction:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,8 @@ from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.definitions import ChunkResult, ProgressUpdate, operation
 from agent_tools.core.errors import InvalidInputError
 from agent_tools.core.policy import ExecutionPolicy
+
+logger = logging.getLogger(__name__)
 
 
 class FileOperationInput(BaseModel):
@@ -107,8 +110,13 @@ def file_operation(
             if not _wanted(found, target, request, policy, manifest):
                 skipped += 1
                 continue
+            try:
+                new_items = action.handle(request, target, found.relative, totals)
+            except OSError as unreadable:
+                logger.info("skipping %s: %s", target, unreadable)
+                skipped += 1
+                continue
             handled += 1
-            new_items = action.handle(request, target, found.relative, totals)
             items.extend(new_items)
             if manifest is not None:
                 for item in new_items:

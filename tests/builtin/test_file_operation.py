@@ -185,3 +185,13 @@ async def test_count_totals_equal_a_direct_count(root: Path, policy: ExecutionPo
         "lines": sum(len(path.read_bytes().splitlines()) for path in python),
         "bytes": sum(path.stat().st_size for path in python),
     }
+
+
+async def test_a_broken_symlink_is_skipped_not_fatal(root: Path, policy: ExecutionPolicy) -> None:
+    (root / "a.txt").write_text("needle\n")
+    (root / "dangling.txt").symlink_to(root / "missing.txt")
+    run = await run_all(
+        file_operation, {"action": "checksum", "path": str(root)}, policy, chunk_size=10
+    )
+    assert [item["path"] for item in run.items] == ["a.txt"]
+    assert run.result["files_skipped"] == 1
