@@ -31,6 +31,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from agent_tools import ChunkProgress, ChunkResult, OperationRegistry, ProgressUpdate, operation
+from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
 
 registry = OperationRegistry()
 URL_PATTERN = re.compile(r"serving MCP at (\S+)")
@@ -65,27 +66,23 @@ class EmptyResult(BaseModel):
     ok: bool
 
 
-class EmptyTool:
-    """A tool that does nothing: the floor every other tool call is measured against."""
+async def _nothing(engine: Any, arguments: BaseModel, on_progress: Any) -> BaseModel:
+    return EmptyResult(ok=True)
 
-    name = "empty"
-    description = "Does nothing; benchmark baseline."
-    arguments_model = EmptyArguments
-    result_model = EmptyResult
 
-    async def invoke(self, engine: Any, arguments: BaseModel, *, on_progress: Any = None) -> Any:
-        return EmptyResult(ok=True)
+EMPTY_TOOL = ToolSpec(
+    "empty", "Does nothing; benchmark baseline.", EmptyArguments, EmptyResult, _nothing
+)
+"""A catalog tool that does nothing: the floor other tool calls are measured against."""
 
 
 def serve(transport: str, store_url: str) -> None:
     """Run the benchmark server (this file, re-executed as a subprocess)."""
-    from agent_tools.surfaces.tool_catalog import TOOLS
-
     from agent_tools.settings import Settings
     from agent_tools.surfaces.mcp.transports import serve_http, serve_stdio
 
     settings = Settings.load({"store": store_url, "ops": [__file__], "port": 0})
-    tools = [*TOOLS, EmptyTool()]
+    tools = [*TOOLS, EMPTY_TOOL]
     if transport == "stdio":
         asyncio.run(serve_stdio(settings, tools))
     else:
@@ -163,8 +160,9 @@ async def measure(client: Any, transport: str, calls: int) -> None:
                 },
             )
             overshoot.append(elapsed - budget_ms / 1000)
+        median_ms = statistics.median(overshoot) * 1000
         print(
-            f"[{transport}] overshoot {label:30s} median {statistics.median(overshoot) * 1000:6.1f} ms"
+            f"[{transport}] overshoot {label:30s} median {median_ms:6.1f} ms"
             f"  max {max(overshoot) * 1000:6.1f} ms"
         )
 

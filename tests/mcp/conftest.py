@@ -38,9 +38,10 @@ def serve_arguments(store_url: str, *extra: str, ops: tuple[str, ...] = (MCP_OPS
 
 
 def server_environment(**extra: str) -> dict[str, str]:
-    environment = {**os.environ, **TEST_ENVIRONMENT, **extra}
-    environment.pop("AGENT_TOOLS_STORE", None)
-    return environment
+    inherited = {
+        name: value for name, value in os.environ.items() if not name.startswith("AGENT_TOOLS_")
+    }
+    return {**inherited, **TEST_ENVIRONMENT, **extra}
 
 
 @dataclass

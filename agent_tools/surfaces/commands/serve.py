@@ -7,10 +7,13 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 SQLITE_PREFIX = "sqlite:///"
+if TYPE_CHECKING:
+    from agent_tools.core.errors import AgentToolsError
+
 HELP = "Serve the agent-tools MCP tools over stdio (default) or streamable HTTP at /mcp."
 
 
@@ -55,7 +58,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from agent_tools.core.errors import AgentToolsError
     from agent_tools.settings import Settings
     from agent_tools.surfaces.mcp.transports import serve_http, serve_stdio
 
@@ -70,12 +72,29 @@ def run(args: argparse.Namespace) -> int:
             asyncio.run(serve_http(settings, on_listening=_announce_url))
         else:
             asyncio.run(serve_stdio(settings))
-    except AgentToolsError as error:
-        print(f"agent-tools: {error}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 0
+    except Exception as error:
+        refusal = _agent_tools_error(error)
+        if refusal is None:
+            raise
+        print(f"agent-tools: {refusal}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _agent_tools_error(error: BaseException) -> AgentToolsError | None:
+    """The startup error to report, also from inside the task group the stdio transport runs."""
+    from agent_tools.core.errors import AgentToolsError
+
+    if isinstance(error, AgentToolsError):
+        return error
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            found = _agent_tools_error(inner)
+            if found is not None:
+                return found
+    return None
 
 
 def _announce_store(store_url: str) -> None:

@@ -19,12 +19,13 @@ from mcp.server.lowlevel.server import Server
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.instructions import INSTRUCTIONS
 from agent_tools.surfaces.mcp.resources import OperationResources
-from agent_tools.surfaces.mcp.tools import CatalogTools, ToolDefinition
+from agent_tools.surfaces.mcp.tools import CatalogTools
+from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
 
 SERVER_NAME = "agent-tools"
 
 
-def build_server(engine: Engine, tools: Sequence[ToolDefinition]) -> Server[dict[str, Any]]:
+def build_server(engine: Engine, tools: Sequence[ToolSpec] = TOOLS) -> Server[dict[str, Any]]:
     """An MCP server answering through ``engine``; run it over stdio or HTTP."""
     catalog = CatalogTools(engine, tools)
     resources = OperationResources(engine)

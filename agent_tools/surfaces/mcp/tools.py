@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from mcp.server.context import ServerRequestContext
 from mcp_types import (
@@ -15,10 +15,10 @@ from mcp_types import (
     PaginatedRequestParams,
     Tool,
 )
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from agent_tools.core.errors import AgentToolsError
-from agent_tools.runtime.engine import Engine, OnProgress
+from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.progress import progress_reporter
 from agent_tools.surfaces.mcp.results import (
     InternalToolError,
@@ -26,21 +26,9 @@ from agent_tools.surfaces.mcp.results import (
     invalid_arguments,
     success_result,
 )
+from agent_tools.surfaces.tool_catalog import ToolSpec
 
 logger = logging.getLogger(__name__)
-
-
-class ToolDefinition(Protocol):
-    """What the MCP server needs of a catalog tool."""
-
-    name: str
-    description: str
-    arguments_model: type[BaseModel]
-    result_model: type[BaseModel]
-
-    async def invoke(
-        self, engine: Engine, arguments: BaseModel, *, on_progress: OnProgress | None = None
-    ) -> BaseModel: ...
 
 
 STARTING_TOOL = "execute_incrementally"
@@ -56,7 +44,7 @@ class UnknownToolError(AgentToolsError):
 class CatalogTools:
     """Serves ``tools/list`` and ``tools/call`` from the shared catalog definitions."""
 
-    def __init__(self, engine: Engine, definitions: Sequence[ToolDefinition]) -> None:
+    def __init__(self, engine: Engine, definitions: Sequence[ToolSpec]) -> None:
         self._engine = engine
         self._definitions = {definition.name: definition for definition in definitions}
         self._tools = [self._describe(definition) for definition in definitions]
@@ -93,7 +81,7 @@ class CatalogTools:
             return error_result(InternalToolError(params.name, error))
         return success_result(result)
 
-    def _describe(self, definition: ToolDefinition) -> Tool:
+    def _describe(self, definition: ToolSpec) -> Tool:
         input_schema = definition.arguments_model.model_json_schema()
         description = definition.description
         if definition.name == STARTING_TOOL:

@@ -16,9 +16,7 @@ from agent_tools.runtime.loading import load_operations
 from agent_tools.settings import Settings
 from agent_tools.surfaces.mcp.security import transport_security
 from agent_tools.surfaces.mcp.server import build_server
-from agent_tools.surfaces.mcp.tools import ToolDefinition
-from agent_tools.surfaces.tool_catalog import TOOLS
-
+from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
 
 HTTP_PATH = "/mcp"
 STARTUP_POLL_S = 0.05
@@ -49,7 +47,7 @@ def engine_for(settings: Settings) -> Engine:
     return Engine.from_settings(settings, registry=registry)
 
 
-async def serve_stdio(settings: Settings, tools: Sequence[ToolDefinition] = TOOLS) -> None:
+async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec] = TOOLS) -> None:
     """Serve one client over stdin/stdout until it closes the stream.
 
     Operations are loaded inside the stdio claim: while it holds, file descriptor 1
@@ -65,7 +63,7 @@ async def serve_stdio(settings: Settings, tools: Sequence[ToolDefinition] = TOOL
 
 async def serve_http(
     settings: Settings,
-    tools: Sequence[ToolDefinition] = TOOLS,
+    tools: Sequence[ToolSpec] = TOOLS,
     on_listening: Callable[[str], None] | None = None,
 ) -> None:
     """Serve streamable HTTP at ``http://host:port/mcp`` until interrupted.
