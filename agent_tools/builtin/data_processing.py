@@ -44,6 +44,12 @@ class DataProcessingInput(BaseModel):
         default_factory=list,
         description="Aggregates over matching rows: {function: count|sum|min|max|mean, field}.",
     )
+    max_groups: int = Field(
+        default=10_000,
+        ge=1,
+        le=100_000,
+        description="Refuse to go on past this many groups (they live in the saved state).",
+    )
     output_path: str | None = Field(
         default=None, description="Write matching (selected) rows to this file under a root."
     )
@@ -94,7 +100,9 @@ def data_processing(
         )
     source_format = format_of(request.path, request.format)
     writer = _writer(request, state, progress, source)
-    aggregator = Aggregator(request.aggregates, request.group_by, copy.deepcopy(state["groups"]))
+    aggregator = Aggregator(
+        request.aggregates, request.group_by, copy.deepcopy(state["groups"]), request.max_groups
+    )
     items: list[JsonValue] = []
     matched = read = 0
     finished = True

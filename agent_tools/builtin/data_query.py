@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
+from agent_tools.core.errors import InvalidInputError
+
 ConditionOperator = Literal["eq", "ne", "lt", "le", "gt", "ge", "contains", "regex", "in"]
 AggregateFunction = Literal["count", "sum", "min", "max", "mean"]
 
@@ -96,10 +98,15 @@ class Aggregator:
     """Running aggregates per group, kept in a JSON dict that goes into the operation state."""
 
     def __init__(
-        self, aggregates: list[Aggregate], group_by: list[str], groups: dict[str, Any]
+        self,
+        aggregates: list[Aggregate],
+        group_by: list[str],
+        groups: dict[str, Any],
+        max_groups: int,
     ) -> None:
         self._aggregates = aggregates
         self._group_by = group_by
+        self._max_groups = max_groups
         self.groups = groups
         """``json.dumps([group values])`` -> ``{aggregate name: accumulator}``."""
 
@@ -107,6 +114,12 @@ class Aggregator:
         if not self._aggregates and not self._group_by:
             return
         key = json.dumps([row.get(name) for name in self._group_by])
+        if key not in self.groups and len(self.groups) >= self._max_groups:
+            raise InvalidInputError(
+                f"Grouping by {self._group_by} gives more than {self._max_groups} groups.",
+                "Group by fewer or coarser fields, or raise max_groups (the groups are "
+                "kept in the operation's state and stored at every checkpoint).",
+            )
         group = self.groups.setdefault(key, {})
         for aggregate in self._aggregates:
             name = aggregate.name

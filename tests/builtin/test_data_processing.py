@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from agent_tools.builtin.data_processing import data_processing
-from agent_tools.core.errors import AccessDeniedError
+from agent_tools.core.errors import AccessDeniedError, InvalidInputError
 from agent_tools.core.policy import ExecutionPolicy
 from tests.builtin.helpers import initial_state, parse_input, run_all, run_chunk
 
@@ -232,3 +232,20 @@ async def test_an_output_outside_the_roots_is_refused(
             chunk_size=5,
         )
     assert not (outside / "stolen.csv").exists()
+
+
+async def test_too_many_groups_are_refused_with_a_hint(root: Path, policy: ExecutionPolicy) -> None:
+    source = write_csv(root / "sales.csv", sales_rows(100))
+    with pytest.raises(InvalidInputError) as refused:
+        await run_all(
+            data_processing,
+            {
+                "path": str(source),
+                "group_by": ["id"],
+                "aggregates": [{"function": "count"}],
+                "max_groups": 50,
+            },
+            policy,
+            chunk_size=10,
+        )
+    assert "max_groups" in refused.value.hint
