@@ -108,10 +108,12 @@ class HangInput(BaseModel):
     hang_s: float = 30
 
 
-HANG_STARTED = asyncio.Event
-
-
-@operation(name="hang", input_model=HangInput, register=False)
+@operation(
+    name="hang",
+    input_model=HangInput,
+    retry=RetryPolicy(max_retries=1, initial_delay_s=0.01, max_delay_s=0.01),
+    register=False,
+)
 async def hang(
     task: HangInput, state: Any, progress: ChunkProgress, chunk_index: int
 ) -> ChunkResult:
