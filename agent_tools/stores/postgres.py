@@ -1,0 +1,415 @@
+"""PostgreSQL store on asyncpg: shared by servers and workers on many machines.
+
+Every write is one transaction; a checkpoint is applied only under the lease
+token it was made with, so a worker whose lease was taken over cannot write.
+Long-polls wait on LISTEN/NOTIFY (the NOTIFY is sent inside the writing
+transaction, so it is delivered exactly when the change is visible).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import time
+from typing import Any
+
+import asyncpg
+
+from agent_tools.core.errors import StoreError
+from agent_tools.core.records import (
+    Checkpoint,
+    CommitOutcome,
+    ErrorInfo,
+    Event,
+    Lease,
+    OperationPage,
+    OperationQuery,
+    OperationRecord,
+    ProgressRecord,
+    ResultItem,
+    RunSettings,
+    StatusChange,
+)
+from agent_tools.core.status import OperationStatus
+from agent_tools.stores.postgres_schema import CHANNEL, migrate
+
+COLUMNS = (
+    "operation_id, operation_type, type_version, owner, input, settings, state, status, "
+    "progress, next_chunk_index, item_count, result, error, created_at, updated_at, "
+    "lease_holder, lease_expires_at, lease_token, priority, expires_at, revision"
+)
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+POOL_MAX_SIZE = 10
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _record(row: asyncpg.Record) -> OperationRecord:
+    return OperationRecord(
+        operation_id=row[0],
+        operation_type=row[1],
+        type_version=row[2],
+        owner=row[3],
+        input=json.loads(row[4]),
+        settings=RunSettings.model_validate_json(row[5]),
+        state=json.loads(row[6]),
+        status=OperationStatus(row[7]),
+        progress=ProgressRecord.model_validate_json(row[8]),
+        next_chunk_index=row[9],
+        item_count=row[10],
+        result=json.loads(row[11]),
+        error=None if row[12] is None else ErrorInfo.model_validate_json(row[12]),
+        created_at=row[13],
+        updated_at=row[14],
+        lease_holder=row[15],
+        lease_expires_at=row[16],
+        lease_token=row[17],
+        priority=row[18],
+        expires_at=row[19],
+        revision=row[20],
+    )
+
+
+class PostgresStore:
+    """The store protocol on PostgreSQL, in its own schema (``agent_tools`` by default)."""
+
+    def __init__(self, url: str, *, schema: str = "agent_tools") -> None:
+        if not SCHEMA_NAME.match(schema):
+            raise StoreError(
+                f"{schema!r} is not a usable schema name.",
+                "Use lower-case letters, digits and underscores.",
+            )
+        self.url = url
+        self.schema = schema
+        self._pool: asyncpg.Pool | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._waiters: dict[str, set[asyncio.Event]] = {}
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._pool is not None:
+            return
+        try:
+            self._pool = await asyncpg.create_pool(
+                self.url,
+                min_size=1,
+                max_size=POOL_MAX_SIZE,
+                server_settings={"search_path": self.schema},
+            )
+        except (OSError, asyncpg.PostgresError) as failure:
+            raise StoreError(
+                f"Cannot connect to PostgreSQL at {self.url}: {failure}",
+                "Check that the server is running and the URL, user and database are right.",
+            ) from failure
+        async with self._pool.acquire() as connection:
+            await migrate(connection, self.schema)
+        self._listener = await asyncpg.connect(self.url)
+        await self._listener.add_listener(CHANNEL(self.schema), self._on_notify)
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def drop_everything(self) -> None:
+        """Drop this store's schema and all it holds (tests use one schema each)."""
+        async with self._connection() as connection:
+            await connection.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+    def _connection(self) -> Any:
+        if self._pool is None:
+            raise StoreError("The PostgreSQL store is not open.", "Call open() first.")
+        return self._pool.acquire()
+
+    def _on_notify(self, connection: Any, pid: int, channel: str, operation_id: str) -> None:
+        for event in self._waiters.get(operation_id, ()):
+            event.set()
+
+    async def _notify(self, connection: asyncpg.Connection, operation_id: str) -> None:
+        await connection.execute("SELECT pg_notify($1, $2)", CHANNEL(self.schema), operation_id)
+
+    async def _event(self, connection: asyncpg.Connection, operation_id: str, event: Event) -> None:
+        await connection.execute(
+            "INSERT INTO events (operation_id, at, kind, detail) VALUES ($1, $2, $3, $4)",
+            operation_id,
+            event.at,
+            event.kind,
+            _dump(event.detail),
+        )
+
+    # -- records --------------------------------------------------------------------------
+
+    async def create_operation(self, record: OperationRecord) -> tuple[OperationRecord, bool]:
+        async with self._connection() as connection, connection.transaction():
+            inserted = await connection.fetchval(
+                f"INSERT INTO operations ({COLUMNS}, mode) VALUES ($1, $2, $3, $4, $5, $6, "
+                "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) "
+                "ON CONFLICT (operation_id) DO NOTHING RETURNING operation_id",
+                record.operation_id,
+                record.operation_type,
+                record.type_version,
+                record.owner,
+                _dump(record.input),
+                record.settings.model_dump_json(),
+                _dump(record.state),
+                record.status.value,
+                record.progress.model_dump_json(),
+                record.next_chunk_index,
+                record.item_count,
+                _dump(record.result),
+                None if record.error is None else record.error.model_dump_json(),
+                record.created_at,
+                record.updated_at,
+                record.lease_holder,
+                record.lease_expires_at,
+                record.lease_token,
+                record.priority,
+                record.expires_at,
+                record.revision,
+                record.settings.mode,
+            )
+            if inserted is None:
+                row = await connection.fetchrow(
+                    f"SELECT {COLUMNS} FROM operations WHERE operation_id = $1",
+                    record.operation_id,
+                )
+                return _record(row), False
+            await self._event(
+                connection,
+                record.operation_id,
+                Event(kind="created", at=record.created_at, detail={"type": record.operation_type}),
+            )
+            await self._notify(connection, record.operation_id)
+        return record, True
+
+    async def get_operation(self, operation_id: str) -> OperationRecord | None:
+        async with self._connection() as connection:
+            row = await connection.fetchrow(
+                f"SELECT {COLUMNS} FROM operations WHERE operation_id = $1", operation_id
+            )
+        return None if row is None else _record(row)
+
+    async def list_operations(self, query: OperationQuery) -> OperationPage:
+        conditions: list[str] = []
+        parameters: list[Any] = []
+        for column, value in (
+            ("status", None if query.status is None else query.status.value),
+            ("operation_type", query.operation_type),
+            ("owner", query.owner),
+        ):
+            if value is not None:
+                parameters.append(value)
+                conditions.append(f"{column} = ${len(parameters)}")
+        if query.before is not None:
+            parameters.extend(query.before)
+            count = len(parameters)
+            conditions.append(f"(created_at, operation_id) < (${count - 1}, ${count})")
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        parameters.append(query.limit + 1)
+        async with self._connection() as connection:
+            rows = await connection.fetch(
+                f"SELECT {COLUMNS} FROM operations {where} "
+                f"ORDER BY created_at DESC, operation_id DESC LIMIT ${len(parameters)}",
+                *parameters,
+            )
+        return OperationPage(
+            records=[_record(row) for row in rows[: query.limit]],
+            has_more=len(rows) > query.limit,
+        )
+
+    # -- leases ---------------------------------------------------------------------------
+
+    async def acquire_lease(
+        self, operation_id: str, holder: str, ttl_s: float, now: float
+    ) -> Lease | None:
+        async with self._connection() as connection, connection.transaction():
+            # SKIP LOCKED: a claimant racing another for the same row gives up at once
+            # instead of queueing behind it; the loser sees no row and gets no lease.
+            claimable = await connection.fetchval(
+                "SELECT operation_id FROM operations WHERE operation_id = $1 "
+                "AND status NOT IN ('completed', 'failed', 'cancelled') "
+                "AND (lease_holder IS NULL OR lease_holder = $2 OR lease_expires_at <= $3) "
+                "FOR UPDATE SKIP LOCKED",
+                operation_id,
+                holder,
+                now,
+            )
+            if claimable is None:
+                return None
+            token = await connection.fetchval(
+                "UPDATE operations SET lease_holder = $2, lease_expires_at = $3, "
+                "lease_token = lease_token + 1 WHERE operation_id = $1 RETURNING lease_token",
+                operation_id,
+                holder,
+                now + ttl_s,
+            )
+        return Lease(operation_id=operation_id, holder=holder, token=token, expires_at=now + ttl_s)
+
+    async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:
+        async with self._connection() as connection:
+            row = await connection.fetchrow(
+                "UPDATE operations SET lease_expires_at = $3 WHERE operation_id = $1 "
+                f"AND lease_token = $2 AND lease_holder IS NOT NULL RETURNING {COLUMNS}",
+                lease.operation_id,
+                lease.token,
+                now + ttl_s,
+            )
+        return None if row is None else _record(row)
+
+    async def release_lease(self, lease: Lease) -> None:
+        async with self._connection() as connection:
+            await connection.execute(
+                "UPDATE operations SET lease_holder = NULL, lease_expires_at = NULL "
+                "WHERE operation_id = $1 AND lease_token = $2",
+                lease.operation_id,
+                lease.token,
+            )
+
+    # -- writes ---------------------------------------------------------------------------
+
+    async def commit_checkpoint(self, checkpoint: Checkpoint) -> CommitOutcome:
+        lease_clause = (
+            ", lease_holder = NULL, lease_expires_at = NULL" if checkpoint.release_lease else ""
+        )
+        async with self._connection() as connection, connection.transaction():
+            item_count = await connection.fetchval(
+                "UPDATE operations SET status = $4, type_version = $5, input = $6, state = $7, "
+                "progress = $8, next_chunk_index = $9, item_count = item_count + $10, "
+                "result = $11, error = $12, updated_at = $13, "
+                f"expires_at = COALESCE($14, expires_at), revision = revision + 1{lease_clause} "
+                "WHERE operation_id = $1 AND lease_token = $2 AND status = $3 "
+                "RETURNING item_count",
+                checkpoint.operation_id,
+                checkpoint.lease_token,
+                checkpoint.expected_status.value,
+                checkpoint.status.value,
+                checkpoint.type_version,
+                _dump(checkpoint.input),
+                _dump(checkpoint.state),
+                checkpoint.progress.model_dump_json(),
+                checkpoint.next_chunk_index,
+                len(checkpoint.items),
+                _dump(checkpoint.result),
+                None if checkpoint.error is None else checkpoint.error.model_dump_json(),
+                checkpoint.event.at,
+                checkpoint.expires_at,
+            )
+            if item_count is None:
+                token = await connection.fetchval(
+                    "SELECT lease_token FROM operations WHERE operation_id = $1",
+                    checkpoint.operation_id,
+                )
+                return "status_changed" if token == checkpoint.lease_token else "lease_lost"
+            first_seq = item_count - len(checkpoint.items) + 1
+            if checkpoint.items:
+                await connection.executemany(
+                    "INSERT INTO items (operation_id, seq, output) VALUES ($1, $2, $3)",
+                    [
+                        (checkpoint.operation_id, first_seq + offset, _dump(output))
+                        for offset, output in enumerate(checkpoint.items)
+                    ],
+                )
+            await self._event(connection, checkpoint.operation_id, checkpoint.event)
+            await self._notify(connection, checkpoint.operation_id)
+        return "committed"
+
+    async def change_status(self, change: StatusChange, now: float) -> OperationRecord | None:
+        async with self._connection() as connection, connection.transaction():
+            row = await connection.fetchrow(
+                "UPDATE operations SET status = $2, error = COALESCE($3, error), "
+                "result = COALESCE($4, result), expires_at = COALESCE($5, expires_at), "
+                "updated_at = $6, revision = revision + 1 "
+                f"WHERE operation_id = $1 AND status = ANY($7::text[]) RETURNING {COLUMNS}",
+                change.operation_id,
+                change.status.value,
+                None if change.error is None else change.error.model_dump_json(),
+                None if change.result is None else _dump(change.result),
+                change.expires_at,
+                now,
+                [status.value for status in change.expected],
+            )
+            if row is None:
+                return None
+            await self._event(connection, change.operation_id, change.event)
+            await self._notify(connection, change.operation_id)
+        return _record(row)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    async def read_items(self, operation_id: str, after_seq: int, limit: int) -> list[ResultItem]:
+        async with self._connection() as connection:
+            rows = await connection.fetch(
+                "SELECT seq, output FROM items WHERE operation_id = $1 AND seq > $2 "
+                "ORDER BY seq LIMIT $3",
+                operation_id,
+                after_seq,
+                limit,
+            )
+        return [ResultItem(seq=row[0], output=json.loads(row[1])) for row in rows]
+
+    async def list_events(self, operation_id: str) -> list[Event]:
+        async with self._connection() as connection:
+            rows = await connection.fetch(
+                "SELECT kind, at, detail FROM events WHERE operation_id = $1 ORDER BY id",
+                operation_id,
+            )
+        return [Event(kind=row[0], at=row[1], detail=json.loads(row[2])) for row in rows]
+
+    async def list_recoverable(self, now: float, limit: int) -> list[OperationRecord]:
+        async with self._connection() as connection:
+            rows = await connection.fetch(
+                f"SELECT {COLUMNS} FROM operations WHERE mode = 'background' "
+                "AND status IN ('pending', 'running') "
+                "AND (lease_expires_at IS NULL OR lease_expires_at <= $1) "
+                "ORDER BY priority DESC, created_at LIMIT $2",
+                now,
+                limit,
+            )
+        return [_record(row) for row in rows]
+
+    async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:
+        woken = asyncio.Event()
+        self._waiters.setdefault(operation_id, set()).add(woken)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                async with self._connection() as connection:
+                    current = await connection.fetchval(
+                        "SELECT revision FROM operations WHERE operation_id = $1", operation_id
+                    )
+                remaining = deadline - time.monotonic()
+                if current != revision or remaining <= 0:
+                    return
+                woken.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(woken.wait(), remaining)
+        finally:
+            waiters = self._waiters.get(operation_id, set())
+            waiters.discard(woken)
+            if not waiters:
+                self._waiters.pop(operation_id, None)
+
+    async def purge_expired(self, now: float) -> int:
+        async with self._connection() as connection, connection.transaction():
+            expired = [
+                row[0]
+                for row in await connection.fetch(
+                    "DELETE FROM operations WHERE expires_at <= $1 RETURNING operation_id", now
+                )
+            ]
+            if expired:
+                await connection.execute(
+                    "DELETE FROM items WHERE operation_id = ANY($1::text[])", expired
+                )
+                await connection.execute(
+                    "DELETE FROM events WHERE operation_id = ANY($1::text[])", expired
+                )
+        return len(expired)
