@@ -148,6 +148,16 @@ class OperationQuery(BaseModel):
     before: tuple[float, str] | None = None
     """Position after which to continue: the (created_at, operation_id) of the last row seen."""
 
+    def matches(self, record: OperationRecord) -> bool:
+        """Whether ``record`` passes the filters and lies after the page position."""
+        position = (record.created_at, record.operation_id)
+        return (
+            (self.status is None or record.status is self.status)
+            and (self.operation_type is None or record.operation_type == self.operation_type)
+            and (self.owner is None or record.owner == self.owner)
+            and (self.before is None or position < self.before)
+        )
+
 
 class OperationPage(BaseModel):
     records: list[OperationRecord]

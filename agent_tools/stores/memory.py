@@ -64,7 +64,7 @@ class MemoryStore:
 
     async def list_operations(self, query: OperationQuery) -> OperationPage:
         matching = sorted(
-            (record for record in self._records.values() if _matches(record, query)),
+            (record for record in self._records.values() if query.matches(record)),
             key=lambda record: (record.created_at, record.operation_id),
             reverse=True,
         )
@@ -193,13 +193,3 @@ class MemoryStore:
             self._items.pop(operation_id, None)
             self._events.pop(operation_id, None)
         return len(expired)
-
-
-def _matches(record: OperationRecord, query: OperationQuery) -> bool:
-    position = (record.created_at, record.operation_id)
-    return (
-        (query.status is None or record.status is query.status)
-        and (query.operation_type is None or record.operation_type == query.operation_type)
-        and (query.owner is None or record.owner == query.owner)
-        and (query.before is None or position < query.before)
-    )

@@ -1,0 +1,355 @@
+"""Redis store on redis-py asyncio: every write is one Lua script, so it is atomic.
+
+An operation is a hash; its result log a list (seq = position + 1); its audit
+events a list. Sorted sets index operations by creation time, by status, the
+background ones that should be running, and the ones due for purging. Writes
+publish the operation id, and long-polls wait on that channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import time
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from agent_tools.core.errors import StoreError
+from agent_tools.core.records import (
+    Checkpoint,
+    CommitOutcome,
+    ErrorInfo,
+    Event,
+    Lease,
+    OperationPage,
+    OperationQuery,
+    OperationRecord,
+    ProgressRecord,
+    ResultItem,
+    RunSettings,
+    StatusChange,
+)
+from agent_tools.core.status import OperationStatus
+from agent_tools.stores import redis_scripts
+
+PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+LIST_BATCH = 200
+EXPIRED_KEY_GRACE_S = 3600
+"""Keys of an expired operation also carry a Redis TTL this long after expires_at,
+so they vanish even if no purge ever runs."""
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
+
+
+def _optional_float(text: str) -> float | None:
+    return None if text == "" else float(text)
+
+
+def _fields(record: OperationRecord) -> dict[str, str]:
+    return {
+        "operation_id": record.operation_id,
+        "operation_type": record.operation_type,
+        "type_version": str(record.type_version),
+        "owner": _dump(record.owner),
+        "input": _dump(record.input),
+        "settings": record.settings.model_dump_json(),
+        "mode": record.settings.mode,
+        "state": _dump(record.state),
+        "status": record.status.value,
+        "progress": record.progress.model_dump_json(),
+        "next_chunk_index": str(record.next_chunk_index),
+        "item_count": str(record.item_count),
+        "result": _dump(record.result),
+        "error": "" if record.error is None else record.error.model_dump_json(),
+        "created_at": _number(record.created_at),
+        "updated_at": _number(record.updated_at),
+        "lease_holder": record.lease_holder or "",
+        "lease_expires_at": _number(record.lease_expires_at),
+        "lease_token": str(record.lease_token),
+        "priority": str(record.priority),
+        "expires_at": _number(record.expires_at),
+        "revision": str(record.revision),
+    }
+
+
+def _record(fields: dict[str, str]) -> OperationRecord:
+    return OperationRecord(
+        operation_id=fields["operation_id"],
+        operation_type=fields["operation_type"],
+        type_version=int(fields["type_version"]),
+        owner=json.loads(fields["owner"]),
+        input=json.loads(fields["input"]),
+        settings=RunSettings.model_validate_json(fields["settings"]),
+        state=json.loads(fields["state"]),
+        status=OperationStatus(fields["status"]),
+        progress=ProgressRecord.model_validate_json(fields["progress"]),
+        next_chunk_index=int(fields["next_chunk_index"]),
+        item_count=int(fields["item_count"]),
+        result=json.loads(fields["result"]),
+        error=ErrorInfo.model_validate_json(fields["error"]) if fields["error"] else None,
+        created_at=float(fields["created_at"]),
+        updated_at=float(fields["updated_at"]),
+        lease_holder=fields["lease_holder"] or None,
+        lease_expires_at=_optional_float(fields["lease_expires_at"]),
+        lease_token=int(fields["lease_token"]),
+        priority=int(fields["priority"]),
+        expires_at=_optional_float(fields["expires_at"]),
+        revision=int(fields["revision"]),
+    )
+
+
+def _pairs(flat: list[str]) -> dict[str, str]:
+    return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
+class RedisStore:
+    """The store protocol on one Redis server, every key under ``prefix``."""
+
+    def __init__(self, url: str, *, prefix: str = "agent-tools") -> None:
+        if not PREFIX_PATTERN.match(prefix):
+            raise StoreError(
+                f"{prefix!r} is not a usable key prefix.",
+                "Use 1-64 letters, digits, '_', '.', ':' or '-'.",
+            )
+        self.url = url
+        self.prefix = prefix
+        self._client: aioredis.Redis | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._waiters: dict[str, set[asyncio.Event]] = {}
+        self._scripts: dict[str, Any] = {}
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._client is not None:
+            return
+        client = aioredis.from_url(self.url, decode_responses=True)
+        try:
+            await client.ping()
+        except (OSError, RedisError) as failure:
+            await client.aclose()
+            raise StoreError(
+                f"Cannot connect to Redis at {self.url}: {failure}",
+                "Check that the server is running and the URL is right.",
+            ) from failure
+        self._client = client
+        for name in ("CREATE", "ACQUIRE", "RENEW", "RELEASE", "COMMIT", "CHANGE_STATUS", "PURGE"):
+            self._scripts[name] = client.register_script(getattr(redis_scripts, name))
+        pubsub = client.pubsub()
+        await pubsub.subscribe(self._key("changed"))
+        self._listener = asyncio.create_task(self._listen(pubsub))
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def drop_everything(self) -> None:
+        """Delete every key under this store's prefix (tests use one prefix each)."""
+        client = self._redis()
+        keys = [key async for key in client.scan_iter(match=f"{self.prefix}:*", count=500)]
+        if keys:
+            await client.delete(*keys)
+
+    def _redis(self) -> aioredis.Redis:
+        if self._client is None:
+            raise StoreError("The Redis store is not open.", "Call open() first.")
+        return self._client
+
+    def _key(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    async def _run(self, script: str, *arguments: Any) -> Any:
+        self._redis()
+        return await self._scripts[script](keys=[], args=[self.prefix, *arguments])
+
+    async def _listen(self, pubsub: Any) -> None:
+        async with pubsub:
+            async for message in pubsub.listen():
+                if message.get("type") != "message":
+                    continue
+                for event in self._waiters.get(message["data"], ()):
+                    event.set()
+
+    # -- records --------------------------------------------------------------------------
+
+    async def create_operation(self, record: OperationRecord) -> tuple[OperationRecord, bool]:
+        event = Event(kind="created", at=record.created_at, detail={"type": record.operation_type})
+        flat = [item for pair in _fields(record).items() for item in pair]
+        created = await self._run("CREATE", record.operation_id, event.model_dump_json(), *flat)
+        if created:
+            return record, True
+        existing = await self.get_operation(record.operation_id)
+        assert existing is not None
+        return existing, False
+
+    async def get_operation(self, operation_id: str) -> OperationRecord | None:
+        fields: dict[str, str] = await self._redis().hgetall(self._key("op", operation_id))  # type: ignore[assignment]  # decode_responses=True
+        return _record(fields) if fields else None
+
+    async def list_operations(self, query: OperationQuery) -> OperationPage:
+        client = self._redis()
+        index = self._key("status", query.status.value) if query.status else self._key("all")
+        maximum: float | str = "+inf" if query.before is None else query.before[0]
+        found: list[OperationRecord] = []
+        offset = 0
+        while len(found) <= query.limit:
+            ids: list[str] = await client.zrevrangebyscore(  # type: ignore[assignment]
+                index, maximum, "-inf", start=offset, num=LIST_BATCH
+            )
+            if not ids:
+                break
+            offset += len(ids)
+            async with client.pipeline(transaction=False) as pipe:
+                for operation_id in ids:
+                    pipe.hgetall(self._key("op", operation_id))
+                rows = await pipe.execute()
+            candidates = sorted(
+                (_record(row) for row in rows if row),
+                key=lambda record: (record.created_at, record.operation_id),
+                reverse=True,
+            )
+            found.extend(record for record in candidates if query.matches(record))
+        found.sort(key=lambda record: (record.created_at, record.operation_id), reverse=True)
+        return OperationPage(records=found[: query.limit], has_more=len(found) > query.limit)
+
+    # -- leases ---------------------------------------------------------------------------
+
+    async def acquire_lease(
+        self, operation_id: str, holder: str, ttl_s: float, now: float
+    ) -> Lease | None:
+        token = await self._run("ACQUIRE", operation_id, holder, _number(now), _number(now + ttl_s))
+        if token is None:
+            return None
+        return Lease(
+            operation_id=operation_id, holder=holder, token=int(token), expires_at=now + ttl_s
+        )
+
+    async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:
+        flat = await self._run("RENEW", lease.operation_id, str(lease.token), _number(now + ttl_s))
+        return _record(_pairs(flat)) if flat else None
+
+    async def release_lease(self, lease: Lease) -> None:
+        await self._run("RELEASE", lease.operation_id, str(lease.token))
+
+    # -- writes ---------------------------------------------------------------------------
+
+    async def commit_checkpoint(self, checkpoint: Checkpoint) -> CommitOutcome:
+        outcome = await self._run(
+            "COMMIT",
+            checkpoint.operation_id,
+            str(checkpoint.lease_token),
+            checkpoint.expected_status.value,
+            checkpoint.status.value,
+            str(checkpoint.type_version),
+            _dump(checkpoint.input),
+            _dump(checkpoint.state),
+            checkpoint.progress.model_dump_json(),
+            str(checkpoint.next_chunk_index),
+            _dump(checkpoint.result),
+            "" if checkpoint.error is None else checkpoint.error.model_dump_json(),
+            _number(checkpoint.event.at),
+            _number(checkpoint.expires_at),
+            "1" if checkpoint.release_lease else "0",
+            checkpoint.event.model_dump_json(),
+            str(len(checkpoint.items)),
+            *(_dump(item) for item in checkpoint.items),
+        )
+        if outcome == "committed" and checkpoint.expires_at is not None:
+            await self._expire_keys(checkpoint.operation_id, checkpoint.expires_at)
+        result: CommitOutcome = outcome
+        return result
+
+    async def change_status(self, change: StatusChange, now: float) -> OperationRecord | None:
+        flat = await self._run(
+            "CHANGE_STATUS",
+            change.operation_id,
+            change.status.value,
+            _number(now),
+            "" if change.error is None else change.error.model_dump_json(),
+            "" if change.result is None else _dump(change.result),
+            _number(change.expires_at),
+            change.event.model_dump_json(),
+            *sorted(status.value for status in change.expected),
+        )
+        if not flat:
+            return None
+        if change.expires_at is not None:
+            await self._expire_keys(change.operation_id, change.expires_at)
+        return _record(_pairs(flat))
+
+    async def _expire_keys(self, operation_id: str, expires_at: float) -> None:
+        at = int(expires_at) + EXPIRED_KEY_GRACE_S
+        async with self._redis().pipeline(transaction=False) as pipe:
+            for kind in ("op", "items", "events"):
+                pipe.expireat(self._key(kind, operation_id), at)
+            await pipe.execute()
+
+    # -- reads ----------------------------------------------------------------------------
+
+    async def read_items(self, operation_id: str, after_seq: int, limit: int) -> list[ResultItem]:
+        outputs = await self._redis().lrange(
+            self._key("items", operation_id), after_seq, after_seq + limit - 1
+        )
+        return [
+            ResultItem(seq=after_seq + offset + 1, output=json.loads(output))
+            for offset, output in enumerate(outputs)
+        ]
+
+    async def list_events(self, operation_id: str) -> list[Event]:
+        events = await self._redis().lrange(self._key("events", operation_id), 0, -1)
+        return [Event.model_validate_json(event) for event in events]
+
+    async def list_recoverable(self, now: float, limit: int) -> list[OperationRecord]:
+        client = self._redis()
+        ids: list[str] = await client.zrange(self._key("active"), 0, -1)  # type: ignore[assignment]
+        async with client.pipeline(transaction=False) as pipe:
+            for operation_id in ids:
+                pipe.hgetall(self._key("op", operation_id))
+            rows = await pipe.execute()
+        orphans = [
+            record
+            for record in (_record(row) for row in rows if row)
+            if record.lease_expires_at is None or record.lease_expires_at <= now
+        ]
+        orphans.sort(key=lambda record: (-record.priority, record.created_at))
+        return orphans[:limit]
+
+    async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:
+        woken = asyncio.Event()
+        self._waiters.setdefault(operation_id, set()).add(woken)
+        key = self._key("op", operation_id)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                current = await self._redis().hget(key, "revision")
+                remaining = deadline - time.monotonic()
+                if current is None or int(current) != revision or remaining <= 0:
+                    return
+                woken.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(woken.wait(), remaining)
+        finally:
+            waiters = self._waiters.get(operation_id, set())
+            waiters.discard(woken)
+            if not waiters:
+                self._waiters.pop(operation_id, None)
+
+    async def purge_expired(self, now: float) -> int:
+        purged: int = await self._run("PURGE", _number(now))
+        return purged

@@ -1,0 +1,146 @@
+"""The Lua scripts that make every Redis store write atomic.
+
+Keys are built inside the scripts from the store's prefix: the store expects a
+single Redis server (or one hash slot), not a cluster spread over many nodes.
+Floats travel as Python ``repr`` strings so records round-trip exactly.
+"""
+
+from __future__ import annotations
+
+COMMON = """
+local function is_terminal(status)
+  return status == 'completed' or status == 'failed' or status == 'cancelled'
+end
+
+local function index_status(p, id, old, new)
+  local created = redis.call('HGET', p .. ':op:' .. id, 'created_at')
+  local mode = redis.call('HGET', p .. ':op:' .. id, 'mode')
+  if old and old ~= '' then redis.call('ZREM', p .. ':status:' .. old, id) end
+  redis.call('ZADD', p .. ':status:' .. new, created, id)
+  if mode == 'background' and (new == 'pending' or new == 'running') then
+    redis.call('ZADD', p .. ':active', created, id)
+  else
+    redis.call('ZREM', p .. ':active', id)
+  end
+end
+
+local function set_expiry(p, id, expires_at)
+  if expires_at ~= '' then
+    redis.call('HSET', p .. ':op:' .. id, 'expires_at', expires_at)
+    redis.call('ZADD', p .. ':expiring', expires_at, id)
+  end
+end
+
+local function changed(p, id, event)
+  redis.call('HINCRBY', p .. ':op:' .. id, 'revision', 1)
+  redis.call('RPUSH', p .. ':events:' .. id, event)
+  redis.call('PUBLISH', p .. ':changed', id)
+end
+"""
+
+CREATE = (
+    COMMON
+    + """
+local p, id, event = ARGV[1], ARGV[2], ARGV[3]
+local key = p .. ':op:' .. id
+if redis.call('EXISTS', key) == 1 then return 0 end
+for i = 4, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
+redis.call('ZADD', p .. ':all', redis.call('HGET', key, 'created_at'), id)
+index_status(p, id, nil, redis.call('HGET', key, 'status'))
+set_expiry(p, id, redis.call('HGET', key, 'expires_at'))
+redis.call('RPUSH', p .. ':events:' .. id, event)
+redis.call('PUBLISH', p .. ':changed', id)
+return 1
+"""
+)
+
+ACQUIRE = (
+    COMMON
+    + """
+local p, id, holder, now, expires_at = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local key = p .. ':op:' .. id
+local fields = redis.call('HMGET', key, 'status', 'lease_holder', 'lease_expires_at')
+if not fields[1] or is_terminal(fields[1]) then return false end
+local current, until_ = fields[2], fields[3]
+if current ~= '' and current ~= holder and tonumber(until_) > now then return false end
+local token = redis.call('HINCRBY', key, 'lease_token', 1)
+redis.call('HSET', key, 'lease_holder', holder, 'lease_expires_at', expires_at)
+return token
+"""
+)
+
+RENEW = """
+local p, id, token, expires_at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local key = p .. ':op:' .. id
+local fields = redis.call('HMGET', key, 'lease_token', 'lease_holder')
+if fields[1] ~= token or not fields[2] or fields[2] == '' then return false end
+redis.call('HSET', key, 'lease_expires_at', expires_at)
+return redis.call('HGETALL', key)
+"""
+
+RELEASE = """
+local key = ARGV[1] .. ':op:' .. ARGV[2]
+if redis.call('HGET', key, 'lease_token') == ARGV[3] then
+  redis.call('HSET', key, 'lease_holder', '', 'lease_expires_at', '')
+end
+return 1
+"""
+
+COMMIT = (
+    COMMON
+    + """
+local p, id, token, expected, status = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local key = p .. ':op:' .. id
+local fields = redis.call('HMGET', key, 'lease_token', 'status')
+if not fields[1] or fields[1] ~= token then return 'lease_lost' end
+if fields[2] ~= expected then return 'status_changed' end
+redis.call('HSET', key, 'status', status, 'type_version', ARGV[6], 'input', ARGV[7],
+  'state', ARGV[8], 'progress', ARGV[9], 'next_chunk_index', ARGV[10], 'result', ARGV[11],
+  'error', ARGV[12], 'updated_at', ARGV[13])
+set_expiry(p, id, ARGV[14])
+if ARGV[15] == '1' then redis.call('HSET', key, 'lease_holder', '', 'lease_expires_at', '') end
+local count = tonumber(ARGV[17])
+if count > 0 then
+  redis.call('HINCRBY', key, 'item_count', count)
+  for i = 18, 17 + count do redis.call('RPUSH', p .. ':items:' .. id, ARGV[i]) end
+end
+if status ~= expected then index_status(p, id, expected, status) end
+changed(p, id, ARGV[16])
+return 'committed'
+"""
+)
+
+CHANGE_STATUS = (
+    COMMON
+    + """
+local p, id, status, updated_at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local error_, result, expires_at, event = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local key = p .. ':op:' .. id
+local current = redis.call('HGET', key, 'status')
+if not current then return false end
+local allowed = false
+for i = 9, #ARGV do if ARGV[i] == current then allowed = true end end
+if not allowed then return false end
+redis.call('HSET', key, 'status', status, 'updated_at', updated_at)
+if error_ ~= '' then redis.call('HSET', key, 'error', error_) end
+if result ~= '' then redis.call('HSET', key, 'result', result) end
+set_expiry(p, id, expires_at)
+index_status(p, id, current, status)
+changed(p, id, event)
+return redis.call('HGETALL', key)
+"""
+)
+
+PURGE = """
+local p, now = ARGV[1], ARGV[2]
+local expired = redis.call('ZRANGEBYSCORE', p .. ':expiring', '-inf', now)
+for _, id in ipairs(expired) do
+  local status = redis.call('HGET', p .. ':op:' .. id, 'status')
+  if status then redis.call('ZREM', p .. ':status:' .. status, id) end
+  redis.call('DEL', p .. ':op:' .. id, p .. ':items:' .. id, p .. ':events:' .. id)
+  redis.call('ZREM', p .. ':all', id)
+  redis.call('ZREM', p .. ':active', id)
+  redis.call('ZREM', p .. ':expiring', id)
+end
+return #expired
+"""
