@@ -44,6 +44,8 @@ class Settings(BaseModel):
     allowed_hosts: list[str] = Field(default_factory=list)
     """Extra Host names the HTTP server answers to (loopback and the bound host always pass)."""
     concurrency: int = 2
+    worker_slice_s: float = 30.0
+    """How long a worker runs one operation before re-enqueueing it (fairness)."""
     expose_operation_tools: bool = False
 
     @field_validator("response_max_bytes")

@@ -52,7 +52,11 @@ class InProcessDispatcher:
     async def start(self, store: Store, run_background: RunBackground) -> None:
         self._store = store
         self._run_background = run_background
-        self._maintenance = asyncio.create_task(self._maintain())
+        self._maintenance = asyncio.create_task(
+            maintain_forever(
+                store, self.dispatch, self._recovery_interval_s, self._max_concurrent * 4
+            )
+        )
 
     async def dispatch(self, operation_id: str) -> None:
         if operation_id in self._tasks:
@@ -69,24 +73,6 @@ class InProcessDispatcher:
             except Exception:
                 logger.exception("background run of %s failed", operation_id)
 
-    async def _maintain(self) -> None:
-        """Take up orphaned operations and purge expired ones, forever."""
-        assert self._store is not None
-        last_purge = 0.0
-        while True:
-            try:
-                now = time.time()
-                for record in await self._store.list_recoverable(now, self._max_concurrent * 4):
-                    await self.dispatch(record.operation_id)
-                if now - last_purge >= PURGE_INTERVAL_S:
-                    purged = await self._store.purge_expired(now)
-                    last_purge = now
-                    if purged:
-                        logger.info("purged %d expired operations", purged)
-            except Exception:
-                logger.exception("background maintenance failed; retrying")
-            await asyncio.sleep(self._recovery_interval_s)
-
     async def close(self) -> None:
         tasks = [*self._tasks.values()]
         if self._maintenance is not None:
@@ -95,3 +81,26 @@ class InProcessDispatcher:
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def maintain_forever(
+    store: Store,
+    dispatch: Callable[[str], Awaitable[None]],
+    interval_s: float,
+    batch: int,
+) -> None:
+    """Re-dispatch operations whose runner died (lease expired) and purge expired ones."""
+    last_purge = 0.0
+    while True:
+        try:
+            now = time.time()
+            for record in await store.list_recoverable(now, batch):
+                await dispatch(record.operation_id)
+            if now - last_purge >= PURGE_INTERVAL_S:
+                purged = await store.purge_expired(now)
+                last_purge = now
+                if purged:
+                    logger.info("purged %d expired operations", purged)
+        except Exception:
+            logger.exception("background maintenance failed; retrying")
+        await asyncio.sleep(interval_s)

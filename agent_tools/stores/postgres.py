@@ -34,6 +34,7 @@ from agent_tools.core.records import (
 )
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.postgres_schema import CHANNEL, migrate
+from agent_tools.stores.url_options import pop_query_option
 
 COLUMNS = (
     "operation_id, operation_type, type_version, owner, input, settings, state, status, "
@@ -75,9 +76,14 @@ def _record(row: asyncpg.Record) -> OperationRecord:
 
 
 class PostgresStore:
-    """The store protocol on PostgreSQL, in its own schema (``agent_tools`` by default)."""
+    """The store protocol on PostgreSQL, in its own schema.
 
-    def __init__(self, url: str, *, schema: str = "agent_tools") -> None:
+    The schema is ``agent_tools`` unless given, here or as ``?schema=NAME`` in the URL.
+    """
+
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        url, schema_in_url = pop_query_option(url, "schema")
+        schema = schema or schema_in_url or "agent_tools"
         if not SCHEMA_NAME.match(schema):
             raise StoreError(
                 f"{schema!r} is not a usable schema name.",

@@ -35,6 +35,7 @@ from agent_tools.core.records import (
 )
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores import redis_scripts
+from agent_tools.stores.url_options import pop_query_option
 
 PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 LIST_BATCH = 200
@@ -113,9 +114,14 @@ def _pairs(flat: list[str]) -> dict[str, str]:
 
 
 class RedisStore:
-    """The store protocol on one Redis server, every key under ``prefix``."""
+    """The store protocol on one Redis server, every key under a prefix.
 
-    def __init__(self, url: str, *, prefix: str = "agent-tools") -> None:
+    The prefix is ``agent-tools`` unless given, here or as ``?prefix=NAME`` in the URL.
+    """
+
+    def __init__(self, url: str, *, prefix: str | None = None) -> None:
+        url, prefix_in_url = pop_query_option(url, "prefix")
+        prefix = prefix or prefix_in_url or "agent-tools"
         if not PREFIX_PATTERN.match(prefix):
             raise StoreError(
                 f"{prefix!r} is not a usable key prefix.",

@@ -42,9 +42,18 @@ class _GracefulServer(uvicorn.Server):
 
 
 def engine_for(settings: Settings) -> Engine:
-    """An engine on the configured store with the operations from ``--ops`` and entry points."""
+    """An engine on the configured store with the operations from ``--ops`` and entry points.
+
+    With a broker, background operations go to the worker fleet; without one, this
+    process runs them itself.
+    """
     registry = load_operations(settings.ops, OperationRegistry())
-    return Engine.from_settings(settings, registry=registry)
+    dispatcher = None
+    if settings.broker:
+        from agent_tools.runtime.fleet.dispatcher import fleet_dispatcher
+
+        dispatcher = fleet_dispatcher(settings.broker, settings.lease_ttl_s)
+    return Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)
 
 
 async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec] = TOOLS) -> None:

@@ -1,0 +1,51 @@
+"""Send background operations to the worker fleet instead of running them here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from celery import Celery
+
+from agent_tools.runtime.background import RunBackground, maintain_forever
+from agent_tools.runtime.fleet.celery_app import QUEUE, RUN_SLICE_TASK
+from agent_tools.stores.base import Store
+
+RECOVERY_BATCH = 100
+
+
+class CeleryDispatcher:
+    """A :class:`~agent_tools.runtime.background.BackgroundDispatcher` over Celery.
+
+    It also re-dispatches operations whose worker died, once their lease has
+    expired, so every server and worker on the fleet watches for orphans.
+    """
+
+    def __init__(self, app: Celery, recovery_interval_s: float) -> None:
+        self._app = app
+        self._recovery_interval_s = recovery_interval_s
+        self._maintenance: asyncio.Task[None] | None = None
+
+    async def start(self, store: Store, run_background: RunBackground) -> None:
+        self._maintenance = asyncio.create_task(
+            maintain_forever(store, self.dispatch, self._recovery_interval_s, RECOVERY_BATCH)
+        )
+
+    async def dispatch(self, operation_id: str) -> None:
+        await asyncio.to_thread(
+            self._app.send_task, RUN_SLICE_TASK, args=[operation_id], queue=QUEUE
+        )
+
+    async def close(self) -> None:
+        if self._maintenance is not None:
+            self._maintenance.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._maintenance
+            self._maintenance = None
+
+
+def fleet_dispatcher(broker_url: str, lease_ttl_s: float) -> CeleryDispatcher:
+    """The dispatcher a server uses when it is given ``--broker``."""
+    from agent_tools.runtime.fleet.celery_app import make_celery
+
+    return CeleryDispatcher(make_celery(broker_url), max(0.2, lease_ttl_s / 3))

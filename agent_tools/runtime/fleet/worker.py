@@ -1,0 +1,84 @@
+"""``agent-tools worker``: a Celery worker that runs slices of background operations.
+
+One worker process holds one engine on one event loop, in a thread of its own.
+Celery's thread pool runs tasks; each task hands its slice to that loop and
+blocks until it ends, while the loop keeps renewing the lease at a third of its
+length. A slice that leaves work re-enqueues the operation, so long operations
+share the fleet fairly instead of pinning one worker for days.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+from celery import Celery
+
+from agent_tools.core.registry import OperationRegistry
+from agent_tools.runtime.engine import Engine
+from agent_tools.runtime.fleet.celery_app import QUEUE, RUN_SLICE_TASK, make_celery
+from agent_tools.runtime.fleet.dispatcher import CeleryDispatcher
+from agent_tools.runtime.loading import load_operations
+from agent_tools.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class SliceRunner:
+    """The worker's engine on a private event loop, callable from Celery's threads."""
+
+    def __init__(self, settings: Settings, app: Celery) -> None:
+        self._settings = settings
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="agent-tools-loop")
+        registry = load_operations(settings.ops, OperationRegistry())
+        dispatcher = CeleryDispatcher(app, max(0.2, settings.lease_ttl_s / 3))
+        self.engine = Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)
+
+    def start(self) -> None:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.engine.start(), self._loop).result()
+
+    def run_slice(self, operation_id: str) -> bool:
+        """Run one slice of ``operation_id`` here; True when work remains."""
+        future = asyncio.run_coroutine_threadsafe(
+            self.engine.run_background(operation_id, run_for_s=self._settings.worker_slice_s),
+            self._loop,
+        )
+        return future.result()
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.engine.close(), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+
+
+def run_worker(settings: Settings) -> None:
+    """Run a Celery worker for ``settings`` until it is told to stop."""
+    if not settings.broker:
+        raise ValueError("a worker needs a broker URL")
+    app = make_celery(settings.broker)
+    runner = SliceRunner(settings, app)
+
+    @app.task(name=RUN_SLICE_TASK)  # type: ignore[untyped-decorator]
+    def run_slice(operation_id: str) -> None:
+        if runner.run_slice(operation_id):
+            app.send_task(RUN_SLICE_TASK, args=[operation_id], queue=QUEUE)
+
+    runner.start()
+    try:
+        app.worker_main(
+            argv=[
+                "worker",
+                "--pool=threads",
+                f"--concurrency={settings.concurrency}",
+                f"--queues={QUEUE}",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ]
+        )
+    finally:
+        runner.stop()

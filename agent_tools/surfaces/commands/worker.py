@@ -1,0 +1,58 @@
+"""``agent-tools worker``: run slices of background operations for a fleet of servers."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+HELP = "Run a Celery worker that executes background operations from a shared store."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", help="shared store URL (postgresql://... or redis://...)")
+    parser.add_argument("--broker", help="Celery broker URL (redis://... or amqp://...)")
+    parser.add_argument(
+        "--ops",
+        action="append",
+        metavar="MODULE_OR_PATH",
+        help="load @operation definitions from a module or .py file (repeatable)",
+    )
+    parser.add_argument("--concurrency", type=int, help="slices run at once (default 2)")
+    parser.add_argument(
+        "--lease-ttl-s", type=float, help="lease length; renewed at a third of it (default 30)"
+    )
+    parser.add_argument(
+        "--worker-slice-s", type=float, help="seconds per slice before re-enqueueing (30)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from agent_tools.core.errors import AgentToolsError
+    from agent_tools.runtime.fleet.worker import run_worker
+    from agent_tools.settings import Settings
+    from agent_tools.stores.url_options import without_password
+
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s"
+    )
+    arguments: dict[str, Any] = {key: value for key, value in vars(args).items() if key != "run"}
+    try:
+        settings = Settings.load(arguments)
+        if not settings.broker:
+            print(
+                "agent-tools: a worker needs --broker URL (or AGENT_TOOLS_BROKER)", file=sys.stderr
+            )
+            return 2
+        print(
+            f"agent-tools: worker on store {without_password(settings.store)} "
+            f"broker {without_password(settings.broker)}",
+            file=sys.stderr,
+            flush=True,
+        )
+        run_worker(settings)
+    except AgentToolsError as error:
+        print(f"agent-tools: {error}", file=sys.stderr)
+        return 2
+    return 0
