@@ -50,6 +50,18 @@ def empty_broker(broker: str) -> None:
             connection.default_channel.queue_purge("agent-tools")
 
 
+def start_server_standin(
+    store: str, broker: str, log_dir: Path, count: int
+) -> subprocess.Popen[str]:
+    """A process that starts ``count`` operations on the fleet, printing each id."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.fleet.starter", store, broker, str(log_dir), str(count)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
 class Workers:
     """``agent-tools worker`` subprocesses that can be killed and replaced."""
 
@@ -118,7 +130,7 @@ def running_workers(store: str, broker: str, count: int, log_dir: Path) -> Itera
 
 
 @contextlib.asynccontextmanager
-async def dispatching_engine(store: str, broker: str) -> AsyncIterator[Engine]:
+async def dispatching_engine_without_cleanup(store: str, broker: str) -> AsyncIterator[Engine]:
     """An engine like a server's with ``--broker``: background work goes to the fleet."""
     registry = load_operations([OPS], OperationRegistry(), include_entry_points=False)
     settings = Settings(store=store, broker=broker, lease_ttl_s=LEASE_TTL_S)
@@ -126,6 +138,13 @@ async def dispatching_engine(store: str, broker: str) -> AsyncIterator[Engine]:
         settings, registry=registry, dispatcher=fleet_dispatcher(broker, LEASE_TTL_S)
     )
     async with engine:
+        yield engine
+
+
+@contextlib.asynccontextmanager
+async def dispatching_engine(store: str, broker: str) -> AsyncIterator[Engine]:
+    """Like :func:`dispatching_engine_without_cleanup`, dropping the test's data afterwards."""
+    async with dispatching_engine_without_cleanup(store, broker) as engine:
         try:
             yield engine
         finally:

@@ -21,6 +21,7 @@ from tests.fleet.harness import (
     empty_broker,
     executions,
     running_workers,
+    start_server_standin,
     store_url,
     wait_all_completed,
 )
@@ -79,6 +80,24 @@ async def test_every_operation_completes_exactly_while_workers_are_killed(
     reruns = len(started) - len(set(started))
     assert set(started) == {(op, chunk) for op in operation_ids for chunk in range(CHUNKS)}
     assert reruns <= kills, f"{reruns} chunks ran again after {kills} kills"
+
+
+@pytest.mark.slow
+async def test_operations_started_by_a_killed_server_still_complete(tmp_path: Path) -> None:
+    store = store_url("redis")
+    empty_broker(REDIS_BROKER)
+    async with dispatching_engine(store, REDIS_BROKER) as engine:
+        with running_workers(store, REDIS_BROKER, 2, tmp_path):
+            server = start_server_standin(store, REDIS_BROKER, tmp_path, count=40)
+            assert server.stdout is not None
+            started = [server.stdout.readline().strip() for _ in range(12)]
+            server.send_signal(signal.SIGKILL)
+            server.wait()
+            page = await engine.list_operations(limit=200)
+            operation_ids = [summary.operation_id for summary in page.operations]
+            assert set(started) <= set(operation_ids)
+            await wait_all_completed(engine, operation_ids, timeout_s=90)
+        await assert_exact_results(engine, operation_ids)
 
 
 @pytest.mark.slow
