@@ -32,8 +32,9 @@ from agent_tools import (
     operation,
 )
 from agent_tools.core.progress import advance
-from agent_tools.core.records import Checkpoint, Event, OperationRecord, ProgressRecord
+from agent_tools.core.records import ProgressRecord
 from agent_tools.stores.sqlite import SqliteStore
+from benchmarks.checkpoint_loop import checkpoints_per_second
 from benchmarks.floors import aiosqlite_floor, sqlite3_floor
 
 registry = OperationRegistry()
@@ -75,43 +76,8 @@ async def no_persistence(chunks: int) -> float:
 
 async def store_commits(folder: Path, steps: int, synchronous: str) -> float:
     """Checkpoints per second of SqliteStore.commit_checkpoint alone (no engine around it)."""
-    store = SqliteStore(f"sqlite:///{folder / f'store-{synchronous}.db'}?synchronous={synchronous}")
-    await store.open()
-    try:
-        now = time.time()
-        record = OperationRecord(
-            operation_id="bench",
-            operation_type="spin",
-            type_version=1,
-            input={},
-            created_at=now,
-            updated_at=now,
-            status=OperationStatus.RUNNING,
-        )
-        await store.create_operation(record)
-        lease = await store.acquire_lease("bench", "bench", 3600, now)
-        assert lease is not None
-        started = time.perf_counter()
-        for step in range(steps):
-            outcome = await store.commit_checkpoint(
-                Checkpoint(
-                    operation_id="bench",
-                    lease_token=lease.token,
-                    expected_status=OperationStatus.RUNNING,
-                    status=OperationStatus.RUNNING,
-                    type_version=1,
-                    input={},
-                    state={"n": step, "padding": STATE_PADDING},
-                    progress=ProgressRecord(current_step=step),
-                    next_chunk_index=step + 1,
-                    items=[{"n": step}],
-                    event=Event(kind="checkpoint", at=time.time()),
-                )
-            )
-            assert outcome == "committed"
-        return steps / (time.perf_counter() - started)
-    finally:
-        await store.close()
+    url = f"sqlite:///{folder / f'store-{synchronous}.db'}?synchronous={synchronous}"
+    return await checkpoints_per_second(SqliteStore(url), steps)
 
 
 async def through_engine(folder: Path, chunks: int, synchronous: str) -> float:

@@ -282,17 +282,27 @@ class PostgresStore:
     # -- writes ---------------------------------------------------------------------------
 
     async def commit_checkpoint(self, checkpoint: Checkpoint) -> CommitOutcome:
+        # One statement, so one round trip: PostgreSQL runs its data-modifying parts
+        # atomically, and the items, event and NOTIFY happen only if the fenced
+        # UPDATE matched.
         lease_clause = (
             ", lease_holder = NULL, lease_expires_at = NULL" if checkpoint.release_lease else ""
         )
-        async with self._connection() as connection, connection.transaction():
+        async with self._connection() as connection:
             item_count = await connection.fetchval(
-                "UPDATE operations SET status = $4, type_version = $5, input = $6, state = $7, "
-                "progress = $8, next_chunk_index = $9, item_count = item_count + $10, "
-                "result = $11, error = $12, updated_at = $13, "
-                f"expires_at = COALESCE($14, expires_at), revision = revision + 1{lease_clause} "
+                "WITH updated AS (UPDATE operations SET status = $4, type_version = $5, "
+                "input = $6, state = $7, progress = $8, next_chunk_index = $9, "
+                "item_count = item_count + cardinality($15::text[]), result = $10, "
+                "error = $11, updated_at = $12, expires_at = COALESCE($13, expires_at), "
+                f"revision = revision + 1{lease_clause} "
                 "WHERE operation_id = $1 AND lease_token = $2 AND status = $3 "
-                "RETURNING item_count",
+                "RETURNING item_count), "
+                "new_items AS (INSERT INTO items (operation_id, seq, output) "
+                "SELECT $1, updated.item_count - cardinality($15::text[]) + position, output "
+                "FROM updated, unnest($15::text[]) WITH ORDINALITY AS listed(output, position)), "
+                "new_event AS (INSERT INTO events (operation_id, at, kind, detail) "
+                "SELECT $1, $12, $14, $16 FROM updated) "
+                "SELECT item_count FROM updated, pg_notify($17, $1)",
                 checkpoint.operation_id,
                 checkpoint.lease_token,
                 checkpoint.expected_status.value,
@@ -302,30 +312,22 @@ class PostgresStore:
                 _dump(checkpoint.state),
                 checkpoint.progress.model_dump_json(),
                 checkpoint.next_chunk_index,
-                len(checkpoint.items),
                 _dump(checkpoint.result),
                 None if checkpoint.error is None else checkpoint.error.model_dump_json(),
                 checkpoint.event.at,
                 checkpoint.expires_at,
+                checkpoint.event.kind,
+                [_dump(output) for output in checkpoint.items],
+                _dump(checkpoint.event.detail),
+                CHANNEL(self.schema),
             )
-            if item_count is None:
-                token = await connection.fetchval(
-                    "SELECT lease_token FROM operations WHERE operation_id = $1",
-                    checkpoint.operation_id,
-                )
-                return "status_changed" if token == checkpoint.lease_token else "lease_lost"
-            first_seq = item_count - len(checkpoint.items) + 1
-            if checkpoint.items:
-                await connection.executemany(
-                    "INSERT INTO items (operation_id, seq, output) VALUES ($1, $2, $3)",
-                    [
-                        (checkpoint.operation_id, first_seq + offset, _dump(output))
-                        for offset, output in enumerate(checkpoint.items)
-                    ],
-                )
-            await self._event(connection, checkpoint.operation_id, checkpoint.event)
-            await self._notify(connection, checkpoint.operation_id)
-        return "committed"
+            if item_count is not None:
+                return "committed"
+            token = await connection.fetchval(
+                "SELECT lease_token FROM operations WHERE operation_id = $1",
+                checkpoint.operation_id,
+            )
+        return "status_changed" if token == checkpoint.lease_token else "lease_lost"
 
     async def change_status(self, change: StatusChange, now: float) -> OperationRecord | None:
         async with self._connection() as connection, connection.transaction():
