@@ -19,6 +19,7 @@ from agent_tools import Engine, OperationRegistry, Settings
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.fleet.dispatcher import fleet_dispatcher
 from agent_tools.runtime.loading import load_operations
+from agent_tools.stores import open_store
 from tests.services import REDIS_URL, require_service
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -144,13 +145,14 @@ async def dispatching_engine_without_cleanup(store: str, broker: str) -> AsyncIt
 @contextlib.asynccontextmanager
 async def dispatching_engine(store: str, broker: str) -> AsyncIterator[Engine]:
     """Like :func:`dispatching_engine_without_cleanup`, dropping the test's data afterwards."""
-    async with dispatching_engine_without_cleanup(store, broker) as engine:
-        try:
+    try:
+        async with dispatching_engine_without_cleanup(store, broker) as engine:
             yield engine
-        finally:
-            drop = getattr(engine.store, "drop_everything", None)
-            if drop is not None:
-                await drop()
+    finally:
+        leftover = open_store(store)
+        await leftover.open()
+        await leftover.drop_everything()  # type: ignore[attr-defined]
+        await leftover.close()
 
 
 async def wait_all_completed(engine: Engine, operation_ids: list[str], timeout_s: float) -> None:
