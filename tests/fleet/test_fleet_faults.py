@@ -111,6 +111,7 @@ async def test_a_zombie_worker_cannot_commit_after_its_lease_was_taken_over(
             (operation_id,) = await start_operations(engine, 1, tmp_path, chunk_ms=1500)
             holder = await wait_for_holder(engine, operation_id, exclude=None)
             zombie_pid = int(holder.split(":")[1])
+            await wait_for_file(tmp_path / f"{zombie_pid}.log")
             os.kill(zombie_pid, signal.SIGSTOP)
             try:
                 heir = await wait_for_holder(engine, operation_id, exclude=holder)
@@ -145,6 +146,14 @@ async def wait_for_holder(engine: Engine, operation_id: str, exclude: str | None
             return record.lease_holder
         await asyncio.sleep(0.05)
     raise AssertionError("no worker took the operation")
+
+
+async def wait_for_file(path: Path) -> None:
+    """Until the worker has started a chunk (its execution log exists)."""
+    deadline = time.monotonic() + 60
+    while not await asyncio.to_thread(path.exists):
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        await asyncio.sleep(0.02)
 
 
 async def wait_for_step(engine: Engine, operation_id: str, at_least: int) -> None:
