@@ -88,6 +88,27 @@ async def test_wait_for_change_wakes_on_a_commit(store: Store) -> None:
     assert fresh is not None and fresh.revision == record.revision + 1
 
 
+async def test_wait_for_change_wakes_on_a_commit_through_another_instance(
+    store: Store, backend: str
+) -> None:
+    record, _ = await store.create_operation(new_record(status=RUNNING))
+    async with second_instance(backend, store) as twin:
+        lease = await twin.acquire_lease(record.operation_id, "worker-b", 30, time.time())
+        assert lease is not None
+
+        async def commit_later() -> None:
+            await asyncio.sleep(0.2)
+            await twin.commit_checkpoint(checkpoint(lease))
+
+        started = time.monotonic()
+        committer = asyncio.create_task(commit_later())
+        await store.wait_for_change(record.operation_id, record.revision, 10)
+        assert time.monotonic() - started < 5
+        await committer
+    fresh = await store.get_operation(record.operation_id)
+    assert fresh is not None and fresh.revision == record.revision + 1
+
+
 async def test_wait_for_change_returns_at_once_when_already_changed(store: Store) -> None:
     record, _ = await store.create_operation(new_record())
     started = time.monotonic()
