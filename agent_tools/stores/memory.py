@@ -112,15 +112,17 @@ class MemoryStore:
             return "lease_lost"
         if record.status is not checkpoint.expected_status:
             return "status_changed"
+        # The caller keeps its checkpoint; later edits to it must not reach the stored copy.
+        checkpoint = checkpoint.model_copy(deep=True)
         items = self._items[record.operation_id]
         for output in checkpoint.items:
             record.item_count += 1
             items.append(ResultItem(seq=record.item_count, output=output))
         record.status = checkpoint.status
         record.type_version = checkpoint.type_version
-        record.input = dict(checkpoint.input)
+        record.input = checkpoint.input
         record.state = checkpoint.state
-        record.progress = checkpoint.progress.model_copy(deep=True)
+        record.progress = checkpoint.progress
         record.next_chunk_index = checkpoint.next_chunk_index
         record.result = checkpoint.result
         record.error = checkpoint.error
@@ -131,7 +133,7 @@ class MemoryStore:
             record.lease_holder = None
             record.lease_expires_at = None
         record.revision += 1
-        self._events[record.operation_id].append(checkpoint.event.model_copy(deep=True))
+        self._events[record.operation_id].append(checkpoint.event)
         await self._notify()
         return "committed"
 
@@ -139,6 +141,7 @@ class MemoryStore:
         record = self._records.get(change.operation_id)
         if record is None or record.status not in change.expected:
             return None
+        change = change.model_copy(deep=True)
         record.status = change.status
         if change.error is not None:
             record.error = change.error
@@ -148,7 +151,7 @@ class MemoryStore:
             record.expires_at = change.expires_at
         record.updated_at = now
         record.revision += 1
-        self._events[record.operation_id].append(change.event.model_copy(deep=True))
+        self._events[record.operation_id].append(change.event)
         await self._notify()
         return record.model_copy(deep=True)
 

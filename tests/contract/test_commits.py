@@ -41,6 +41,27 @@ async def test_a_commit_applies_state_progress_items_and_event_together(store: S
     assert events[-1].detail == {"step": 2}
 
 
+async def test_editing_a_committed_checkpoint_afterwards_leaves_the_store_unchanged(
+    store: Store,
+) -> None:
+    lease = await leased(store)
+    committed = checkpoint(lease, items=[{"kept": True}])
+    assert await store.commit_checkpoint(committed) == "committed"
+    committed.state["n"] = "edited"
+    committed.items[0]["kept"] = False
+    committed.input["total"] = -1
+    record = await store.get_operation(lease.operation_id)
+    assert record is not None
+    assert record.state == {"n": 1}
+    assert record.input["total"] == 3
+    assert [item.output for item in await store.read_items(lease.operation_id, 0, 10)] == [
+        {"kept": True}
+    ]
+    record.state["n"] = "edited"
+    again = await store.get_operation(lease.operation_id)
+    assert again is not None and again.state == {"n": 1}
+
+
 async def test_items_are_numbered_across_commits_in_order(store: Store) -> None:
     lease = await leased(store)
     for step in range(1, 4):
