@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
+from types import ModuleType
 
 import pytest
 
@@ -30,3 +32,15 @@ def require_service(name: str, host: str, port: int) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(message + " and AGENT_TOOLS_REQUIRE_SERVICES=1")
     pytest.skip(message)
+
+
+def require_module(name: str) -> ModuleType:
+    """Import ``name``; skip when it is missing, or fail when AGENT_TOOLS_REQUIRE_SERVICES=1."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{name} is missing and AGENT_TOOLS_REQUIRE_SERVICES=1")
+        pytest.skip(f"{name} is not written yet")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from agent_tools.stores import open_store
 from agent_tools.stores.base import Store
-from tests.services import POSTGRES_URL, REDIS_URL, require_service
+from tests.services import POSTGRES_URL, REDIS_URL, require_module, require_service
 
 BACKENDS = ("memory", "sqlite", "postgres", "redis")
 
@@ -24,14 +24,12 @@ async def opened_store(backend: str, tmp_path: Path) -> AsyncIterator[Store]:
         store = open_store(f"sqlite:///{tmp_path / 'contract.db'}")
     elif backend == "postgres":
         require_service("PostgreSQL", "127.0.0.1", 5432)
-        from agent_tools.stores.postgres import PostgresStore
-
-        store = PostgresStore(POSTGRES_URL, schema=unique)
+        postgres = require_module("agent_tools.stores.postgres")
+        store = postgres.PostgresStore(POSTGRES_URL, schema=unique)
     else:
         require_service("Redis", "127.0.0.1", 6379)
-        from agent_tools.stores.redis import RedisStore
-
-        store = RedisStore(REDIS_URL, prefix=unique)
+        redis = require_module("agent_tools.stores.redis")
+        store = redis.RedisStore(REDIS_URL, prefix=unique)
     await store.open()
     try:
         yield store
