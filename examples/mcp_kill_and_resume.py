@@ -78,8 +78,9 @@ async def main() -> None:
             if total and progress >= total / 3:
                 halfway.set()
 
-        async def long_call(client: Client) -> None:
-            await client.call_tool(
+        async def keep_calling(client: Client) -> None:
+            """Start the operation, then resume it call after call until the server dies."""
+            tool, arguments = (
                 "execute_incrementally",
                 {
                     "operation_type": "prime_count",
@@ -87,11 +88,13 @@ async def main() -> None:
                     "input": {"limit": 3_000_000, "block_size": 100_000},
                     "budget_ms": 3000,
                 },
-                progress_callback=on_progress,
             )
+            while True:
+                await client.call_tool(tool, arguments, progress_callback=on_progress)
+                tool, arguments = "resume", {"operation_id": "primes-below-3m", "budget_ms": 3000}
 
         async with Client(url) as client, anyio.create_task_group() as group:
-            group.start_soon(long_call, client)
+            group.start_soon(keep_calling, client)
             await halfway.wait()
             first.send_signal(signal.SIGKILL)
             first.wait()

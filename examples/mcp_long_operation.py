@@ -37,7 +37,8 @@ def server(store_path: Path) -> StdioServerParameters:
 
 
 async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-    print(f"    progress {progress:.0f}/{total or '?':} {message or ''}")
+    of_total = f"/{total:.0f}" if total else ""
+    print(f"    progress {progress:.0f}{of_total} {message or ''}")
 
 
 async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
@@ -60,7 +61,7 @@ async def main() -> None:
                 budget_ms=1000,
             )
             calls = 1
-            while view["status"] != "completed":
+            while view["status"] not in ("completed", "failed", "cancelled"):
                 view = await call(
                     client,
                     "resume",

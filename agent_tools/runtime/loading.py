@@ -85,25 +85,49 @@ def import_source(source: str) -> ModuleType:
 
 
 def _import_file(path: Path) -> ModuleType:
+    """Import a ``.py`` file, by its own name when that name is free.
+
+    Under its own name (its folder appended to ``sys.path``) the module can be
+    imported again in a spawned process, which is how ``run_in="process"`` chunks
+    find their function. A name already taken by another module falls back to a
+    private name derived from the path.
+    """
     resolved = path.expanduser().resolve()
     if not resolved.is_file():
         raise OperationsLoadError(str(path), "no such file")
-    # A name derived from the full path keeps two files called ops.py apart.
+    if resolved.stem.isidentifier():
+        module = _import_under_own_name(resolved)
+        if module is not None:
+            return module
     digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
-    module_name = f"agent_tools_ops_{resolved.stem}_{digest}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, resolved)
+    private_name = f"agent_tools_ops_{resolved.stem}_{digest}"
+    if private_name in sys.modules:
+        return sys.modules[private_name]
+    spec = importlib.util.spec_from_file_location(private_name, resolved)
     if spec is None or spec.loader is None:
         raise OperationsLoadError(str(path), "not a Python source file")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
+    sys.modules[private_name] = module
     try:
         spec.loader.exec_module(module)
     except BaseException:
-        del sys.modules[module_name]
+        del sys.modules[private_name]
         raise
     return module
+
+
+def _import_under_own_name(resolved: Path) -> ModuleType | None:
+    name = resolved.stem
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        folder = str(resolved.parent)
+        if folder not in sys.path:
+            sys.path.append(folder)
+        importlib.invalidate_caches()
+        spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None or Path(spec.origin).resolve() != resolved:
+        return None
+    return importlib.import_module(name)
 
 
 def _register_object(loaded: object, registry: OperationRegistry) -> None:

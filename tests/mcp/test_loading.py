@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_tools import OperationRegistry
+from agent_tools import Engine, OperationRegistry
 from agent_tools.runtime.loading import OperationsLoadError, load_operations
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -54,3 +54,37 @@ def test_a_file_that_raises_on_import_is_an_operations_load_error(tmp_path: Path
     broken.write_text("raise RuntimeError('boom')\n")
     with pytest.raises(OperationsLoadError, match="boom"):
         load_operations([str(broken)], OperationRegistry(), include_entry_points=False)
+
+
+PROCESS_OPS = """
+from pydantic import BaseModel
+from agent_tools import ChunkResult, OperationRegistry, operation
+
+registry = OperationRegistry()
+
+
+class SquareInput(BaseModel):
+    number: int
+
+
+@operation(name="square_in_process", input_model=SquareInput, run_in="process", register=False)
+def square_in_process(task, state, progress, chunk_index):
+    return ChunkResult(output=task.number * task.number, completed=True)
+
+
+registry.register(square_in_process)
+"""
+
+
+async def test_a_process_run_operation_from_a_python_file_runs_in_a_spawned_worker(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "square_ops_for_process_test.py"
+    source.write_text(PROCESS_OPS)
+    registry = load_operations([str(source)], OperationRegistry(), include_entry_points=False)
+    async with Engine.from_url("memory://", registry=registry) as engine:
+        view = await engine.execute_incrementally(
+            "square_in_process", {"number": 12}, budget_ms=60_000
+        )
+    assert view.status == "completed"
+    assert [item.output for item in view.items] == [144]
