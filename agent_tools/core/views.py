@@ -53,7 +53,8 @@ class OperationView(BaseModel):
     )
     items_total: int = Field(description="Result items recorded so far.")
     next_cursor: str | None = Field(
-        description="Pass as cursor to get the items after these; null when none were read."
+        description="Pass as cursor to get the items after these (the cursor you passed "
+        "when no new items were read; null means from the beginning)."
     )
     has_more: bool = Field(description="True when more items wait after next_cursor.")
     result: JsonValue = Field(default=None, description="The final result, once completed.")
