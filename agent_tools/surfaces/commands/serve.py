@@ -55,6 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="another Host name the HTTP server answers to (repeatable)",
     )
     parser.add_argument("--broker", help="broker URL of a worker fleet")
+    parser.add_argument(
+        "--expose-operation-tools",
+        action="store_true",
+        default=None,
+        help="make every operation type declared expose_as_tool an MCP tool (and a task)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

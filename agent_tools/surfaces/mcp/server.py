@@ -14,22 +14,34 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any
 
+from mcp.server.extension import compose_tool_call_handler
 from mcp.server.lowlevel.server import Server
+from mcp_types import CallToolRequestParams
 
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.instructions import INSTRUCTIONS
+from agent_tools.surfaces.mcp.operation_tools import OperationTools
 from agent_tools.surfaces.mcp.resources import OperationResources
 from agent_tools.surfaces.mcp.tools import CatalogTools
+from agent_tools.surfaces.mcp_tasks import TasksExtension
 from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
 
 SERVER_NAME = "agent-tools"
 
 
-def build_server(engine: Engine, tools: Sequence[ToolSpec] = TOOLS) -> Server[dict[str, Any]]:
-    """An MCP server answering through ``engine``; run it over stdio or HTTP."""
-    catalog = CatalogTools(engine, tools)
+def build_server(
+    engine: Engine, tools: Sequence[ToolSpec] = TOOLS, *, expose_operation_tools: bool = False
+) -> Server[dict[str, Any]]:
+    """An MCP server answering through ``engine``; run it over stdio or HTTP.
+
+    With ``expose_operation_tools``, every type declared ``expose_as_tool`` is a
+    tool of its own, and the tasks extension runs the task-supporting ones as
+    durable tasks for clients that negotiated it.
+    """
+    operation_tools = OperationTools(engine) if expose_operation_tools else None
+    catalog = CatalogTools(engine, tools, operation_tools)
     resources = OperationResources(engine)
-    return Server(
+    server: Server[dict[str, Any]] = Server(
         SERVER_NAME,
         version=version("agent-tools"),
         title="agent-tools",
@@ -42,3 +54,24 @@ def build_server(engine: Engine, tools: Sequence[ToolSpec] = TOOLS) -> Server[di
         on_list_resource_templates=resources.list_templates,
         on_read_resource=resources.read,
     )
+    if operation_tools is not None:
+        _install_tasks(server, engine, operation_tools, catalog)
+    return server
+
+
+def _install_tasks(
+    server: Server[dict[str, Any]],
+    engine: Engine,
+    operation_tools: OperationTools,
+    catalog: CatalogTools,
+) -> None:
+    """Apply the tasks extension as the SDK's ``MCPServer`` applies extensions."""
+    extension = TasksExtension(engine, operation_tools)
+    for method in extension.methods():
+        server.add_request_handler(method.method, method.params_type, method.handler)
+    server.add_request_handler(
+        "tools/call",
+        CallToolRequestParams,
+        compose_tool_call_handler([extension], catalog.call_tool),
+    )
+    server.extensions[extension.identifier] = extension.settings()

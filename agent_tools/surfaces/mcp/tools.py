@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from agent_tools.core.errors import AgentToolsError
 from agent_tools.runtime.engine import Engine
+from agent_tools.surfaces.mcp.operation_tools import OperationTools
 from agent_tools.surfaces.mcp.progress import progress_reporter
 from agent_tools.surfaces.mcp.results import (
     InternalToolError,
@@ -42,12 +43,23 @@ class UnknownToolError(AgentToolsError):
 
 
 class CatalogTools:
-    """Serves ``tools/list`` and ``tools/call`` from the shared catalog definitions."""
+    """Serves ``tools/list`` and ``tools/call`` from the shared catalog definitions.
 
-    def __init__(self, engine: Engine, definitions: Sequence[ToolSpec]) -> None:
+    With ``operation_tools``, the exposed operation types are listed and called too.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        definitions: Sequence[ToolSpec],
+        operation_tools: OperationTools | None = None,
+    ) -> None:
         self._engine = engine
         self._definitions = {definition.name: definition for definition in definitions}
+        self._operation_tools = operation_tools
         self._tools = [self._describe(definition) for definition in definitions]
+        if operation_tools is not None:
+            self._tools += operation_tools.tools
         self._input_schemas = {tool.name: tool.input_schema for tool in self._tools}
 
     def input_schema(self, name: str) -> dict[str, Any] | None:
@@ -62,9 +74,12 @@ class CatalogTools:
     async def call_tool(
         self, context: ServerRequestContext[Any, Any], params: CallToolRequestParams
     ) -> CallToolResult:
+        if self._operation_tools is not None and self._operation_tools.get(params.name):
+            return await self._call_operation_tool(context, params)
         definition = self._definitions.get(params.name)
         if definition is None:
-            return error_result(UnknownToolError(params.name, list(self._definitions)))
+            known = [tool.name for tool in self._tools]
+            return error_result(UnknownToolError(params.name, known))
         try:
             arguments = definition.arguments_model.model_validate(params.arguments or {})
         except ValidationError as error:
@@ -80,6 +95,21 @@ class CatalogTools:
             logger.exception("tool %s failed", params.name)
             return error_result(InternalToolError(params.name, error))
         return success_result(result)
+
+    async def _call_operation_tool(
+        self, context: ServerRequestContext[Any, Any], params: CallToolRequestParams
+    ) -> CallToolResult:
+        assert self._operation_tools is not None
+        try:
+            return await self._operation_tools.call(
+                params.name, params.arguments, progress_reporter(context)
+            )
+        except AgentToolsError as error:
+            logger.info("tool %s refused: %s", params.name, error.code)
+            return error_result(error)
+        except Exception as error:
+            logger.exception("tool %s failed", params.name)
+            return error_result(InternalToolError(params.name, error))
 
     def _describe(self, definition: ToolSpec) -> Tool:
         input_schema = definition.arguments_model.model_json_schema()

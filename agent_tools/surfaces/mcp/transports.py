@@ -66,7 +66,9 @@ async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec] = TOOLS) -> 
     async with stdio_server() as (read_stream, write_stream):
         engine = engine_for(settings)
         async with engine:
-            server = build_server(engine, tools)
+            server = build_server(
+                engine, tools, expose_operation_tools=settings.expose_operation_tools
+            )
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
@@ -82,7 +84,7 @@ async def serve_http(
     """
     engine = engine_for(settings)
     async with engine:
-        server = build_server(engine, tools)
+        server = build_server(engine, tools, expose_operation_tools=settings.expose_operation_tools)
         app = server.streamable_http_app(
             streamable_http_path=HTTP_PATH,
             transport_security=transport_security(settings.host, settings.allowed_hosts),

@@ -1,0 +1,66 @@
+"""The tasks extension: its request methods and the ``tools/call`` interceptor creating tasks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.extension import Extension, MethodBinding
+from mcp_types import CallToolRequestParams
+
+from agent_tools.core.errors import AgentToolsError
+from agent_tools.runtime.engine import Engine
+from agent_tools.surfaces.mcp.operation_tools import OperationTools
+from agent_tools.surfaces.mcp.results import error_result
+from agent_tools.surfaces.mcp_tasks.methods import TaskMethods, TaskParams, UpdateTaskParams
+from agent_tools.surfaces.mcp_tasks.negotiation import (
+    EXTENSION_ID,
+    client_negotiated,
+    missing_capability,
+)
+from agent_tools.surfaces.mcp_tasks.wire import create_task_result
+
+logger = logging.getLogger(__name__)
+
+
+class TasksExtension(Extension):
+    """Task-supporting operation tools become durable background operations for clients
+    that negotiated the extension; everyone else gets the synchronous tool."""
+
+    identifier = EXTENSION_ID
+
+    def __init__(self, engine: Engine, operation_tools: OperationTools) -> None:
+        self._engine = engine
+        self._operation_tools = operation_tools
+        self._methods = TaskMethods(engine)
+
+    def methods(self) -> Sequence[MethodBinding]:
+        return (
+            MethodBinding("tasks/get", TaskParams, self._methods.get),
+            MethodBinding("tasks/update", UpdateTaskParams, self._methods.update),
+            MethodBinding("tasks/cancel", TaskParams, self._methods.cancel),
+        )
+
+    async def intercept_tool_call(
+        self,
+        params: CallToolRequestParams,
+        ctx: ServerRequestContext[Any, Any],
+        call_next: CallNext,
+    ) -> HandlerResult:
+        definition = self._operation_tools.get(params.name)
+        if definition is None or definition.task_support == "forbidden":
+            return await call_next(ctx)
+        if not client_negotiated(ctx):
+            if definition.task_support == "required":
+                raise missing_capability(f"The {params.name} tool")
+            return await call_next(ctx)
+        try:
+            view = await self._engine.execute_incrementally(
+                params.name, dict(params.arguments or {}), mode="background", budget_ms=0
+            )
+        except AgentToolsError as error:
+            logger.info("task for %s refused: %s", params.name, error.code)
+            return error_result(error)
+        return create_task_result(view, definition)

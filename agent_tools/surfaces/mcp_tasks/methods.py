@@ -1,0 +1,105 @@
+"""The task request methods: ``tasks/get``, ``tasks/update`` and ``tasks/cancel``."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from typing import Any
+
+from mcp.server.context import ServerRequestContext
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, RequestParams
+from pydantic import ConfigDict, Field, JsonValue
+
+from agent_tools.core.definitions import OperationType
+from agent_tools.core.errors import (
+    IllegalTransitionError,
+    OperationNotFoundError,
+    UnknownOperationTypeError,
+)
+from agent_tools.core.views import OperationView
+from agent_tools.runtime.engine import Engine
+from agent_tools.surfaces.mcp_tasks.negotiation import client_negotiated, missing_capability
+from agent_tools.surfaces.mcp_tasks.wire import detailed_task, ttl_ms
+
+logger = logging.getLogger(__name__)
+
+
+class TaskParams(RequestParams):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    task_id: str = Field(alias="taskId")
+
+
+class UpdateTaskParams(TaskParams):
+    input_responses: dict[str, JsonValue] = Field(default_factory=dict, alias="inputResponses")
+
+
+class TaskMethods:
+    """Handlers answering from the durable store through the engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def get(
+        self, context: ServerRequestContext[Any, Any], params: TaskParams
+    ) -> dict[str, Any]:
+        """The task's state; the tool result or error inlined once it is terminal."""
+        _require_negotiation(context, "tasks/get")
+        view, definition = await self._find(params.task_id)
+        return detailed_task(view, definition)
+
+    async def update(
+        self, context: ServerRequestContext[Any, Any], params: UpdateTaskParams
+    ) -> dict[str, Any]:
+        """Acknowledge input responses; operations never wait on client input, so none is due."""
+        _require_negotiation(context, "tasks/update")
+        await self._find(params.task_id)
+        if params.input_responses:
+            logger.info("task %s: ignoring input responses nothing asked for", params.task_id)
+        return {}
+
+    async def cancel(
+        self, context: ServerRequestContext[Any, Any], params: TaskParams
+    ) -> dict[str, Any]:
+        """Cancel the operation; a task already finished is acknowledged the same way."""
+        _require_negotiation(context, "tasks/cancel")
+        view, _ = await self._find(params.task_id)
+        if not view.status.is_terminal:
+            try:
+                await self._engine.cancel(params.task_id, reason="tasks/cancel")
+            except IllegalTransitionError:
+                logger.info("task %s finished before it could be cancelled", params.task_id)
+        return {}
+
+    async def _find(self, task_id: str) -> tuple[OperationView, OperationType]:
+        """The operation behind ``task_id``; -32602 when unknown or past its ``ttlMs``."""
+        try:
+            view = await self._engine.get_progress(task_id)
+            definition = self._engine.registry.latest(view.operation_type)
+        except (OperationNotFoundError, UnknownOperationTypeError) as error:
+            raise _unknown_task(task_id) from error
+        if view.status.is_terminal and _expired(view, definition):
+            raise _unknown_task(task_id)
+        return view, definition
+
+
+def _expired(view: OperationView, definition: OperationType) -> bool:
+    """Past its ttl, counted from when it finished; the store purges it soon after."""
+    kept_ms = ttl_ms(definition)
+    if kept_ms is None:
+        return False
+    finished_s = datetime.fromisoformat(view.updated_at).timestamp()
+    return time.time() > finished_s + kept_ms / 1000
+
+
+def _require_negotiation(context: ServerRequestContext[Any, Any], method: str) -> None:
+    if not client_negotiated(context):
+        raise missing_capability(method)
+
+
+def _unknown_task(task_id: str) -> MCPError:
+    return MCPError(
+        code=INVALID_PARAMS, message=f"Unknown task {task_id!r}.", data={"taskId": task_id}
+    )

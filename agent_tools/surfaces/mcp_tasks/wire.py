@@ -1,0 +1,97 @@
+"""An operation as the tasks extension's wire shapes: CreateTaskResult and DetailedTask.
+
+Statuses: pending, running and paused operations are ``working``. A failure the
+tool reported (a chunk raised a deliberate error) is ``completed`` with an
+``isError`` result; a crash of the tool or a timeout, where no tool result
+exists, is ``failed`` with a JSON-RPC error object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp_types import INTERNAL_ERROR, CallToolResult, TextContent
+
+from agent_tools.core.definitions import OperationType
+from agent_tools.core.status import OperationStatus
+from agent_tools.core.views import OperationView
+from agent_tools.surfaces.mcp.operation_tools import operation_result
+
+POLL_INTERVAL_MS = 500
+CRASH_CODES = frozenset({"operation_failed", "chunk_timeout"})
+"""Error codes the engine records when a chunk crashed rather than reported an error."""
+
+WORKING_STATUSES = {
+    OperationStatus.PENDING: "working",
+    OperationStatus.RUNNING: "working",
+    OperationStatus.PAUSED: "working",
+}
+
+
+def ttl_ms(definition: OperationType) -> int | None:
+    """How long a finished task stays readable: the type's retention (None keeps it)."""
+    return None if definition.retention_s is None else round(definition.retention_s * 1000)
+
+
+def task_envelope(view: OperationView, definition: OperationType) -> dict[str, Any]:
+    """The ``Task`` fields every task response carries."""
+    envelope: dict[str, Any] = {
+        "taskId": view.operation_id,
+        "status": task_status(view),
+        "createdAt": view.created_at,
+        "lastUpdatedAt": view.updated_at,
+        "ttlMs": ttl_ms(definition),
+        "pollIntervalMs": POLL_INTERVAL_MS,
+    }
+    message = view.progress.message or view.next_step
+    if message:
+        envelope["statusMessage"] = message
+    return envelope
+
+
+def create_task_result(view: OperationView, definition: OperationType) -> dict[str, Any]:
+    """The flat ``CreateTaskResult`` a task-creating ``tools/call`` returns."""
+    return {"resultType": "task", **task_envelope(view, definition)}
+
+
+def detailed_task(view: OperationView, definition: OperationType) -> dict[str, Any]:
+    """``tasks/get``: the envelope, plus the inlined tool result or error once terminal."""
+    detailed = task_envelope(view, definition)
+    if view.status is OperationStatus.COMPLETED:
+        detailed["result"] = _dump(operation_result(view))
+    elif view.status is OperationStatus.FAILED and not _crashed(view):
+        detailed["result"] = _dump(_tool_error_result(view))
+    elif view.status is OperationStatus.FAILED:
+        assert view.error is not None
+        detailed["error"] = {
+            "code": INTERNAL_ERROR,
+            "message": view.error.message,
+            "data": view.error.model_dump(),
+        }
+    return detailed
+
+
+def task_status(view: OperationView) -> str:
+    if view.status in WORKING_STATUSES:
+        return WORKING_STATUSES[view.status]
+    if view.status is OperationStatus.FAILED and not _crashed(view):
+        return "completed"
+    return view.status.value
+
+
+def _crashed(view: OperationView) -> bool:
+    return view.error is None or view.error.code in CRASH_CODES
+
+
+def _tool_error_result(view: OperationView) -> CallToolResult:
+    assert view.error is not None
+    text = f"[{view.error.code}] {view.error.message} Hint: {view.error.hint}"
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)],
+        structured_content={"error": view.error.model_dump()},
+        is_error=True,
+    )
+
+
+def _dump(result: CallToolResult) -> dict[str, Any]:
+    return result.model_dump(mode="json", by_alias=True, exclude_none=True)
