@@ -28,18 +28,22 @@ from agent_tools.core.errors import StoreError
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
-    ErrorInfo,
     Event,
     Lease,
     OperationPage,
     OperationQuery,
     OperationRecord,
-    ProgressRecord,
     ResultItem,
-    RunSettings,
     StatusChange,
 )
-from agent_tools.core.status import OperationStatus
+from agent_tools.stores.sqlite_rows import (
+    COLUMNS,
+    dump,
+    get_record,
+    immediate,
+    insert_event,
+    to_record,
+)
 from agent_tools.stores.sqlite_schema import migrate
 
 T = TypeVar("T")
@@ -48,68 +52,6 @@ BUSY_TIMEOUT_MS = 10_000
 CHANGE_POLL_S = 0.05
 """How often a long-poll looks for commits made by other processes on the same file."""
 SYNCHRONOUS_LEVELS = ("NORMAL", "FULL")
-
-COLUMNS = (
-    "operation_id, operation_type, type_version, owner, input, settings, state, status, "
-    "progress, next_chunk_index, item_count, result, error, created_at, updated_at, "
-    "lease_holder, lease_expires_at, lease_token, priority, expires_at, revision"
-)
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
-
-
-def _record(row: sqlite3.Row | tuple[Any, ...]) -> OperationRecord:
-    return OperationRecord(
-        operation_id=row[0],
-        operation_type=row[1],
-        type_version=row[2],
-        owner=row[3],
-        input=json.loads(row[4]),
-        settings=RunSettings.model_validate_json(row[5]),
-        state=json.loads(row[6]),
-        status=OperationStatus(row[7]),
-        progress=ProgressRecord.model_validate_json(row[8]),
-        next_chunk_index=row[9],
-        item_count=row[10],
-        result=json.loads(row[11]),
-        error=None if row[12] is None else ErrorInfo.model_validate_json(row[12]),
-        created_at=row[13],
-        updated_at=row[14],
-        lease_holder=row[15],
-        lease_expires_at=row[16],
-        lease_token=row[17],
-        priority=row[18],
-        expires_at=row[19],
-        revision=row[20],
-    )
-
-
-def _insert_event(db: sqlite3.Connection, operation_id: str, event: Event) -> None:
-    db.execute(
-        "INSERT INTO events (operation_id, at, kind, detail) VALUES (?, ?, ?, ?)",
-        (operation_id, event.at, event.kind, _dump(event.detail)),
-    )
-
-
-@contextlib.contextmanager
-def _immediate(db: sqlite3.Connection) -> Any:
-    """A write transaction that takes the file's write lock up front."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _get(db: sqlite3.Connection, operation_id: str) -> OperationRecord | None:
-    row = db.execute(
-        f"SELECT {COLUMNS} FROM operations WHERE operation_id = ?", (operation_id,)
-    ).fetchone()
-    return None if row is None else _record(row)
 
 
 def _path_and_synchronous(url: str) -> tuple[Path, str]:
@@ -180,8 +122,8 @@ class SqliteStore:
 
     async def create_operation(self, record: OperationRecord) -> tuple[OperationRecord, bool]:
         def create(db: sqlite3.Connection) -> tuple[OperationRecord, bool]:
-            with _immediate(db):
-                existing = _get(db, record.operation_id)
+            with immediate(db):
+                existing = get_record(db, record.operation_id)
                 if existing is not None:
                     return existing, False
                 db.execute(
@@ -192,14 +134,14 @@ class SqliteStore:
                         record.operation_type,
                         record.type_version,
                         record.owner,
-                        _dump(record.input),
+                        dump(record.input),
                         record.settings.model_dump_json(),
-                        _dump(record.state),
+                        dump(record.state),
                         record.status.value,
                         record.progress.model_dump_json(),
                         record.next_chunk_index,
                         record.item_count,
-                        _dump(record.result),
+                        dump(record.result),
                         None if record.error is None else record.error.model_dump_json(),
                         record.created_at,
                         record.updated_at,
@@ -212,7 +154,7 @@ class SqliteStore:
                         record.settings.mode,
                     ),
                 )
-                _insert_event(
+                insert_event(
                     db,
                     record.operation_id,
                     Event(
@@ -227,7 +169,7 @@ class SqliteStore:
         return stored, created
 
     async def get_operation(self, operation_id: str) -> OperationRecord | None:
-        return await self._run(lambda db: _get(db, operation_id))
+        return await self._run(lambda db: get_record(db, operation_id))
 
     async def list_operations(self, query: OperationQuery) -> OperationPage:
         conditions: list[str] = []
@@ -252,7 +194,7 @@ class SqliteStore:
         def page(db: sqlite3.Connection) -> OperationPage:
             rows = db.execute(sql, (*parameters, query.limit + 1)).fetchall()
             return OperationPage(
-                records=[_record(row) for row in rows[: query.limit]],
+                records=[to_record(row) for row in rows[: query.limit]],
                 has_more=len(rows) > query.limit,
             )
 
@@ -264,7 +206,7 @@ class SqliteStore:
         self, operation_id: str, holder: str, ttl_s: float, now: float
     ) -> Lease | None:
         def acquire(db: sqlite3.Connection) -> Lease | None:
-            with _immediate(db):
+            with immediate(db):
                 row = db.execute(
                     "UPDATE operations SET lease_holder = ?, lease_expires_at = ?, "
                     "lease_token = lease_token + 1 WHERE operation_id = ? "
@@ -283,19 +225,19 @@ class SqliteStore:
 
     async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:
         def renew(db: sqlite3.Connection) -> OperationRecord | None:
-            with _immediate(db):
+            with immediate(db):
                 row = db.execute(
                     "UPDATE operations SET lease_expires_at = ? WHERE operation_id = ? "
                     f"AND lease_token = ? AND lease_holder IS NOT NULL RETURNING {COLUMNS}",
                     (now + ttl_s, lease.operation_id, lease.token),
                 ).fetchone()
-            return None if row is None else _record(row)
+            return None if row is None else to_record(row)
 
         return await self._run(renew)
 
     async def release_lease(self, lease: Lease) -> None:
         def release(db: sqlite3.Connection) -> None:
-            with _immediate(db):
+            with immediate(db):
                 db.execute(
                     "UPDATE operations SET lease_holder = NULL, lease_expires_at = NULL "
                     "WHERE operation_id = ? AND lease_token = ?",
@@ -321,12 +263,12 @@ class SqliteStore:
         parameters = (
             checkpoint.status.value,
             checkpoint.type_version,
-            _dump(checkpoint.input),
-            _dump(checkpoint.state),
+            dump(checkpoint.input),
+            dump(checkpoint.state),
             checkpoint.progress.model_dump_json(),
             checkpoint.next_chunk_index,
             len(checkpoint.items),
-            _dump(checkpoint.result),
+            dump(checkpoint.result),
             None if checkpoint.error is None else checkpoint.error.model_dump_json(),
             checkpoint.event.at,
             checkpoint.expires_at,
@@ -336,7 +278,7 @@ class SqliteStore:
         )
 
         def commit(db: sqlite3.Connection) -> CommitOutcome:
-            with _immediate(db):
+            with immediate(db):
                 row = db.execute(update, parameters).fetchone()
                 if row is None:
                     current = db.execute(
@@ -350,11 +292,11 @@ class SqliteStore:
                 db.executemany(
                     "INSERT INTO items (operation_id, seq, output) VALUES (?, ?, ?)",
                     [
-                        (checkpoint.operation_id, first_seq + offset, _dump(output))
+                        (checkpoint.operation_id, first_seq + offset, dump(output))
                         for offset, output in enumerate(checkpoint.items)
                     ],
                 )
-                _insert_event(db, checkpoint.operation_id, checkpoint.event)
+                insert_event(db, checkpoint.operation_id, checkpoint.event)
             return "committed"
 
         outcome = await self._run(commit)
@@ -371,7 +313,7 @@ class SqliteStore:
             "expires_at = COALESCE(?, expires_at), updated_at = ?, revision = revision + 1 "
             f"WHERE operation_id = ? AND status IN ({placeholders}) RETURNING {COLUMNS}"
         )
-        result = None if change.result is None else _dump(change.result)
+        result = None if change.result is None else dump(change.result)
         parameters = (
             change.status.value,
             None if change.error is None else change.error.model_dump_json(),
@@ -384,11 +326,11 @@ class SqliteStore:
         )
 
         def apply(db: sqlite3.Connection) -> OperationRecord | None:
-            with _immediate(db):
+            with immediate(db):
                 row = db.execute(sql, parameters).fetchone()
                 if row is not None:
-                    _insert_event(db, change.operation_id, change.event)
-            return None if row is None else _record(row)
+                    insert_event(db, change.operation_id, change.event)
+            return None if row is None else to_record(row)
 
         changed = await self._run(apply)
         if changed is not None:
@@ -427,7 +369,7 @@ class SqliteStore:
                 "ORDER BY priority DESC, created_at LIMIT ?",
                 (now, limit),
             ).fetchall()
-            return [_record(row) for row in rows]
+            return [to_record(row) for row in rows]
 
         return await self._run(read)
 
@@ -453,7 +395,7 @@ class SqliteStore:
 
     async def purge_expired(self, now: float) -> int:
         def purge(db: sqlite3.Connection) -> int:
-            with _immediate(db):
+            with immediate(db):
                 expired = [
                     row[0]
                     for row in db.execute(

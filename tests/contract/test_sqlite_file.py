@@ -1,0 +1,83 @@
+"""The SQLite file itself: URLs, pragmas, migrations, and records that outlive the store object."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from agent_tools.core.errors import StoreError
+from agent_tools.stores.sqlite import SqliteStore
+from agent_tools.stores.sqlite_schema import MIGRATIONS
+from tests.contract.records import new_record
+
+
+async def test_a_relative_url_creates_the_file_and_its_folders_under_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = SqliteStore("sqlite:///data/nested/ops.db")
+    await store.open()
+    await store.close()
+    assert (tmp_path / "data" / "nested" / "ops.db").is_file()
+
+
+async def test_an_absolute_url_with_four_slashes_names_an_absolute_path(tmp_path: Path) -> None:
+    target = tmp_path / "abs" / "ops.db"
+    store = SqliteStore(f"sqlite:///{target}")
+    assert str(target).startswith("/") and store.path == target
+    await store.open()
+    await store.close()
+    assert target.is_file()
+
+
+async def test_the_file_is_in_wal_mode(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'ops.db'}")
+    await store.open()
+    await store.close()
+    with sqlite3.connect(tmp_path / "ops.db") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize(
+    ("query", "level"), [("", 1), ("?synchronous=NORMAL", 1), ("?synchronous=full", 2)]
+)
+async def test_synchronous_comes_from_the_url_and_defaults_to_normal(
+    tmp_path: Path, query: str, level: int
+) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'ops.db'}{query}")
+    await store.open()
+    try:
+        applied = await store._run(lambda db: db.execute("PRAGMA synchronous").fetchone()[0])
+        assert applied == level
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///ops.db?synchronous=OFF", "sqlite://host/ops.db", "sqlite://"]
+)
+def test_an_unusable_url_is_refused_with_a_hint(url: str) -> None:
+    with pytest.raises(StoreError) as refused:
+        SqliteStore(url)
+    assert refused.value.hint
+
+
+async def test_reopening_keeps_records_exactly_and_migrates_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ops.db'}"
+    original = new_record("kept", priority=3, expires_at=1e10)
+    first = SqliteStore(url)
+    await first.open()
+    await first.create_operation(original)
+    await first.close()
+    second = SqliteStore(url)
+    await second.open()
+    await second.open()
+    try:
+        assert await second.get_operation("kept") == original
+    finally:
+        await second.close()
+    with sqlite3.connect(tmp_path / "ops.db") as db:
+        versions = [row[0] for row in db.execute("SELECT version FROM schema_version")]
+    assert versions == [len(MIGRATIONS)]
