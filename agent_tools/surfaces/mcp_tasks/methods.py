@@ -20,7 +20,11 @@ from agent_tools.core.errors import (
 )
 from agent_tools.core.views import OperationView
 from agent_tools.runtime.engine import Engine
-from agent_tools.surfaces.mcp_tasks.negotiation import client_negotiated, missing_capability
+from agent_tools.surfaces.mcp_tasks.negotiation import (
+    check_routing_header,
+    client_negotiated,
+    missing_capability,
+)
 from agent_tools.surfaces.mcp_tasks.wire import detailed_task, ttl_ms
 
 logger = logging.getLogger(__name__)
@@ -47,6 +51,7 @@ class TaskMethods:
     ) -> dict[str, Any]:
         """The task's state; the tool result or error inlined once it is terminal."""
         _require_negotiation(context, "tasks/get")
+        check_routing_header(context, params.task_id)
         view, definition = await self._find(params.task_id)
         return detailed_task(view, definition)
 
@@ -55,6 +60,7 @@ class TaskMethods:
     ) -> dict[str, Any]:
         """Acknowledge input responses; operations never wait on client input, so none is due."""
         _require_negotiation(context, "tasks/update")
+        check_routing_header(context, params.task_id)
         await self._find(params.task_id)
         if params.input_responses:
             logger.info("task %s: ignoring input responses nothing asked for", params.task_id)
@@ -65,6 +71,7 @@ class TaskMethods:
     ) -> dict[str, Any]:
         """Cancel the operation; a task already finished is acknowledged the same way."""
         _require_negotiation(context, "tasks/cancel")
+        check_routing_header(context, params.task_id)
         view, _ = await self._find(params.task_id)
         if not view.status.is_terminal:
             try:

@@ -1,4 +1,4 @@
-"""Whether the client of one request negotiated the tasks extension, and the refusal if not."""
+"""What a task request must carry: the negotiated extension and its routing header."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from typing import Any
 
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPError
+from mcp.shared.inbound import MCP_NAME_HEADER, decode_header_value
+from mcp_types import HEADER_MISMATCH
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 EXTENSION_ID = "io.modelcontextprotocol/tasks"
 CLIENT_CAPABILITIES_META = "io.modelcontextprotocol/clientCapabilities"
@@ -37,3 +40,21 @@ def missing_capability(what: str) -> MCPError:
         "capabilities (or in this request's _meta).",
         data={"requiredCapabilities": {"extensions": {EXTENSION_ID: {}}}},
     )
+
+
+def check_routing_header(context: ServerRequestContext[Any, Any], task_id: str) -> None:
+    """On the 2026-07-28 HTTP wire, ``Mcp-Name`` must name the task (SEP-2663 routing headers).
+
+    The SDK checks ``Mcp-Name`` for the spec's own methods only; the task methods
+    are the extension's to check.
+    """
+    request = context.request
+    headers = getattr(request, "headers", None)
+    if context.protocol_version not in MODERN_PROTOCOL_VERSIONS or headers is None:
+        return
+    if decode_header_value(headers.get(MCP_NAME_HEADER)) != task_id:
+        raise MCPError(
+            code=HEADER_MISMATCH,
+            message=f"{MCP_NAME_HEADER} header does not match the request body's taskId.",
+            data={"taskId": task_id},
+        )
