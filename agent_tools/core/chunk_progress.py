@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,7 +27,8 @@ class ChunkProgress:
     attempt: int = 1
     policy: ExecutionPolicy = field(default_factory=ExecutionPolicy)
     listener: Callable[[int, str | None], None] | None = field(default=None, repr=False)
-    _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+    _cancel: bool = field(default=False, repr=False)
+    """A plain flag: set by the engine's thread, read by the chunk's; a bool write is atomic."""
     reported_step: int | None = None
     reported_message: str | None = None
 
@@ -45,24 +45,14 @@ class ChunkProgress:
 
     @property
     def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
+        return self._cancel
 
     def request_cancel(self) -> None:
-        self._cancel.set()
+        self._cancel = True
 
     def __getstate__(self) -> dict[str, object]:
-        """Pickle without the listener or the event: a process-pool copy reports nowhere."""
-        state = dict(self.__dict__)
-        state["listener"] = None
-        state["_cancel"] = self._cancel.is_set()
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        cancelled = bool(state.pop("_cancel"))
-        self.__dict__.update(state)
-        self._cancel = threading.Event()
-        if cancelled:
-            self._cancel.set()
+        """Pickle without the listener: a process-pool copy reports nowhere."""
+        return {**self.__dict__, "listener": None}
 
     def report(self, current_step: int, message: str | None = None) -> None:
         """Report the absolute step reached inside this chunk (not yet committed)."""

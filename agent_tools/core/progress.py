@@ -60,7 +60,7 @@ def advance(
     labels = progress.steps_completed
     if update.label:
         labels = [*labels, update.label][-STEP_LABELS_KEPT:]
-    return ProgressRecord(
+    return ProgressRecord.model_construct(
         current_step=current,
         total_steps=total,
         rate_per_second=None if rate is None else round(rate, 6),

@@ -88,7 +88,8 @@ async def _attempt(
             index,
         )
     try:
-        value = await asyncio.wait_for(awaitable, timeout_s)
+        # wait_for wraps its argument in a task even without a timeout; skip that per chunk.
+        value = await (awaitable if timeout_s is None else asyncio.wait_for(awaitable, timeout_s))
     except TimeoutError:
         progress.request_cancel()
         raise ChunkTimeoutError(index, int((timeout_s or 0) * 1000)) from None
