@@ -444,8 +444,14 @@ class Engine:
         if runner is None:
             await self._follow(operation_id, deadline, on_progress)
             return
-        async with _forwarding(runner, on_progress):
-            await _wait_until(runner.finished, deadline - RETURN_MARGIN_S)
+        try:
+            async with _forwarding(runner, on_progress):
+                await _wait_until(runner.finished, deadline - RETURN_MARGIN_S)
+        except asyncio.CancelledError:
+            # The caller gave up (e.g. an MCP client cancelled the call): stop at the next
+            # chunk boundary and rest at the checkpoint instead of working on unasked.
+            runner.run_until = min(runner.run_until, time.monotonic())
+            raise
 
     async def _start_runner(
         self, operation_id: str, *, run_until: float, rest_status: OperationStatus, ttl_s: float

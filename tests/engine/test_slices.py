@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 
 from agent_tools import Engine, OperationStatus
@@ -143,3 +145,33 @@ async def test_checkpoint_interval_groups_chunks_into_one_commit(engine: Engine)
         (3, 6),
         (6, 9),
     ]
+
+
+async def test_a_cancelled_call_lets_the_operation_rest_at_the_next_chunk(
+    engine: Engine,
+) -> None:
+    working = asyncio.Event()
+
+    async def on_progress(step: float, total: float | None, message: str | None) -> None:
+        working.set()
+
+    call = asyncio.create_task(
+        engine.execute_incrementally(
+            "count",
+            {"total": 500, "chunk_delay_ms": 20},
+            operation_id="abandoned",
+            budget_ms=30_000,
+            on_progress=on_progress,
+        )
+    )
+    await asyncio.wait_for(working.wait(), 10)
+    call.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await call
+    deadline = time.monotonic() + 2
+    while (await engine.get_progress("abandoned")).status is not OperationStatus.PAUSED:
+        assert time.monotonic() < deadline, "the operation kept running after the call ended"
+        await asyncio.sleep(0.02)
+    resting = (await engine.get_progress("abandoned")).progress.current_step
+    await asyncio.sleep(0.2)
+    assert (await engine.get_progress("abandoned")).progress.current_step == resting < 500
