@@ -74,6 +74,32 @@ class WireClient:
             time.sleep(task.get("pollIntervalMs", 200) / 1000)
 
 
+def legacy_tools(url: str) -> list[dict[str, Any]]:
+    """``tools/list`` in a 2025-11-25 session (initialize first), where tools keep ``execution``."""
+    headers = {"Accept": "application/json, text/event-stream"}
+    hello = {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "tests", "version": "1"},
+    }
+    opened = httpx.post(
+        url,
+        json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello},
+        headers=headers,
+    )
+    session = {
+        **headers,
+        "Mcp-Session-Id": opened.headers["mcp-session-id"],
+        "MCP-Protocol-Version": "2025-11-25",
+    }
+    httpx.post(url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=session)
+    listed = httpx.post(
+        url, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, headers=session
+    )
+    tools: list[dict[str, Any]] = _json_body(listed)["result"]["tools"]
+    return tools
+
+
 def _json_body(response: httpx.Response) -> dict[str, Any]:
     """The JSON-RPC reply, from a JSON body or the last event of an SSE stream."""
     if response.headers.get("content-type", "").startswith("text/event-stream"):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
-from datetime import datetime
 from typing import Any
 
 from mcp.server.context import ServerRequestContext
@@ -25,7 +23,7 @@ from agent_tools.surfaces.mcp_tasks.negotiation import (
     client_negotiated,
     missing_capability,
 )
-from agent_tools.surfaces.mcp_tasks.wire import detailed_task, ttl_ms
+from agent_tools.surfaces.mcp_tasks.wire import detailed_task, expired
 
 logger = logging.getLogger(__name__)
 
@@ -87,18 +85,9 @@ class TaskMethods:
             definition = self._engine.registry.latest(view.operation_type)
         except (OperationNotFoundError, UnknownOperationTypeError) as error:
             raise _unknown_task(task_id) from error
-        if view.status.is_terminal and _expired(view, definition):
+        if expired(view, definition):
             raise _unknown_task(task_id)
         return view, definition
-
-
-def _expired(view: OperationView, definition: OperationType) -> bool:
-    """Past its ttl, counted from when it finished; the store purges it soon after."""
-    kept_ms = ttl_ms(definition)
-    if kept_ms is None:
-        return False
-    finished_s = datetime.fromisoformat(view.updated_at).timestamp()
-    return time.time() > finished_s + kept_ms / 1000
 
 
 def _require_negotiation(context: ServerRequestContext[Any, Any], method: str) -> None:

@@ -18,7 +18,13 @@ MISSING_REQUIRED_CLIENT_CAPABILITY = -32021
 
 
 def client_negotiated(context: ServerRequestContext[Any, Any]) -> bool:
-    """True when the session declared the extension, or this request did in its ``_meta``."""
+    """True when the session declared the extension, or this request did in its ``_meta``.
+
+    Only on the 2026-07-28 wire: older protocol revisions have no ``resultType``
+    to carry a ``CreateTaskResult``.
+    """
+    if context.protocol_version not in MODERN_PROTOCOL_VERSIONS:
+        return False
     capabilities = context.session.client_capabilities
     if capabilities is not None and EXTENSION_ID in (capabilities.extensions or {}):
         return True

@@ -8,6 +8,8 @@ exists, is ``failed`` with a JSON-RPC error object.
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from typing import Any
 
 from mcp_types import INTERNAL_ERROR, CallToolResult, TextContent
@@ -28,9 +30,30 @@ WORKING_STATUSES = {
 }
 
 
-def ttl_ms(definition: OperationType) -> int | None:
-    """How long a finished task stays readable: the type's retention (None keeps it)."""
-    return None if definition.retention_s is None else round(definition.retention_s * 1000)
+def ttl_ms(view: OperationView, definition: OperationType) -> int | None:
+    """The task's time to live from its creation, or None when the type keeps it for good.
+
+    The store keeps a finished operation for the type's retention after it
+    finishes, so the ttl is the run so far plus the retention: it grows while the
+    task works (the spec lets ``ttlMs`` change) and is fixed once it is terminal.
+    """
+    if definition.retention_s is None:
+        return None
+    created_s = _epoch_s(view.created_at)
+    ended_s = _epoch_s(view.updated_at) if view.status.is_terminal else time.time()
+    return round((max(0.0, ended_s - created_s) + definition.retention_s) * 1000)
+
+
+def expired(view: OperationView, definition: OperationType) -> bool:
+    """A terminal task past ``createdAt + ttlMs``: gone for clients; the store purges it soon."""
+    kept_ms = ttl_ms(view, definition)
+    if kept_ms is None or not view.status.is_terminal:
+        return False
+    return time.time() > _epoch_s(view.created_at) + kept_ms / 1000
+
+
+def _epoch_s(iso_time: str) -> float:
+    return datetime.fromisoformat(iso_time).timestamp()
 
 
 def task_envelope(view: OperationView, definition: OperationType) -> dict[str, Any]:
@@ -40,7 +63,7 @@ def task_envelope(view: OperationView, definition: OperationType) -> dict[str, A
         "status": task_status(view),
         "createdAt": view.created_at,
         "lastUpdatedAt": view.updated_at,
-        "ttlMs": ttl_ms(definition),
+        "ttlMs": ttl_ms(view, definition),
         "pollIntervalMs": POLL_INTERVAL_MS,
     }
     message = view.progress.message or view.next_step
