@@ -21,58 +21,20 @@ from agent_tools.core.errors import StoreError
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
-    ErrorInfo,
     Event,
     Lease,
     OperationPage,
     OperationQuery,
     OperationRecord,
-    ProgressRecord,
     ResultItem,
-    RunSettings,
     StatusChange,
 )
-from agent_tools.core.status import OperationStatus
+from agent_tools.stores.columns import COLUMNS, INSERT_COLUMNS, dump, to_record, to_row
 from agent_tools.stores.postgres_schema import CHANNEL, migrate
 from agent_tools.stores.url_options import pop_query_option
 
-COLUMNS = (
-    "operation_id, operation_type, type_version, owner, input, settings, state, status, "
-    "progress, next_chunk_index, item_count, result, error, created_at, updated_at, "
-    "lease_holder, lease_expires_at, lease_token, priority, expires_at, revision"
-)
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 POOL_MAX_SIZE = 10
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
-
-
-def _record(row: asyncpg.Record) -> OperationRecord:
-    return OperationRecord(
-        operation_id=row[0],
-        operation_type=row[1],
-        type_version=row[2],
-        owner=row[3],
-        input=json.loads(row[4]),
-        settings=RunSettings.model_validate_json(row[5]),
-        state=json.loads(row[6]),
-        status=OperationStatus(row[7]),
-        progress=ProgressRecord.model_validate_json(row[8]),
-        next_chunk_index=row[9],
-        item_count=row[10],
-        result=json.loads(row[11]),
-        error=None if row[12] is None else ErrorInfo.model_validate_json(row[12]),
-        created_at=row[13],
-        updated_at=row[14],
-        lease_holder=row[15],
-        lease_expires_at=row[16],
-        lease_token=row[17],
-        priority=row[18],
-        expires_at=row[19],
-        revision=row[20],
-    )
 
 
 class PostgresStore:
@@ -148,46 +110,26 @@ class PostgresStore:
             operation_id,
             event.at,
             event.kind,
-            _dump(event.detail),
+            dump(event.detail),
         )
 
     # -- records --------------------------------------------------------------------------
 
     async def create_operation(self, record: OperationRecord) -> tuple[OperationRecord, bool]:
         async with self._connection() as connection, connection.transaction():
+            row = to_row(record)
+            placeholders = ", ".join(f"${number}" for number in range(1, len(row) + 1))
             inserted = await connection.fetchval(
-                f"INSERT INTO operations ({COLUMNS}, mode) VALUES ($1, $2, $3, $4, $5, $6, "
-                "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) "
+                f"INSERT INTO operations ({INSERT_COLUMNS}) VALUES ({placeholders}) "
                 "ON CONFLICT (operation_id) DO NOTHING RETURNING operation_id",
-                record.operation_id,
-                record.operation_type,
-                record.type_version,
-                record.owner,
-                _dump(record.input),
-                record.settings.model_dump_json(),
-                _dump(record.state),
-                record.status.value,
-                record.progress.model_dump_json(),
-                record.next_chunk_index,
-                record.item_count,
-                _dump(record.result),
-                None if record.error is None else record.error.model_dump_json(),
-                record.created_at,
-                record.updated_at,
-                record.lease_holder,
-                record.lease_expires_at,
-                record.lease_token,
-                record.priority,
-                record.expires_at,
-                record.revision,
-                record.settings.mode,
+                *row,
             )
             if inserted is None:
                 row = await connection.fetchrow(
                     f"SELECT {COLUMNS} FROM operations WHERE operation_id = $1",
                     record.operation_id,
                 )
-                return _record(row), False
+                return to_record(row), False
             await self._event(
                 connection,
                 record.operation_id,
@@ -201,7 +143,7 @@ class PostgresStore:
             row = await connection.fetchrow(
                 f"SELECT {COLUMNS} FROM operations WHERE operation_id = $1", operation_id
             )
-        return None if row is None else _record(row)
+        return None if row is None else to_record(row)
 
     async def list_operations(self, query: OperationQuery) -> OperationPage:
         conditions: list[str] = []
@@ -227,7 +169,7 @@ class PostgresStore:
                 *parameters,
             )
         return OperationPage(
-            records=[_record(row) for row in rows[: query.limit]],
+            records=[to_record(row) for row in rows[: query.limit]],
             has_more=len(rows) > query.limit,
         )
 
@@ -268,7 +210,7 @@ class PostgresStore:
                 lease.token,
                 now + ttl_s,
             )
-        return None if row is None else _record(row)
+        return None if row is None else to_record(row)
 
     async def release_lease(self, lease: Lease) -> None:
         async with self._connection() as connection:
@@ -308,17 +250,17 @@ class PostgresStore:
                 checkpoint.expected_status.value,
                 checkpoint.status.value,
                 checkpoint.type_version,
-                _dump(checkpoint.input),
-                _dump(checkpoint.state),
+                dump(checkpoint.input),
+                dump(checkpoint.state),
                 checkpoint.progress.model_dump_json(),
                 checkpoint.next_chunk_index,
-                _dump(checkpoint.result),
+                dump(checkpoint.result),
                 None if checkpoint.error is None else checkpoint.error.model_dump_json(),
                 checkpoint.event.at,
                 checkpoint.expires_at,
                 checkpoint.event.kind,
-                [_dump(output) for output in checkpoint.items],
-                _dump(checkpoint.event.detail),
+                [dump(output) for output in checkpoint.items],
+                dump(checkpoint.event.detail),
                 CHANNEL(self.schema),
             )
             if item_count is not None:
@@ -339,7 +281,7 @@ class PostgresStore:
                 change.operation_id,
                 change.status.value,
                 None if change.error is None else change.error.model_dump_json(),
-                None if change.result is None else _dump(change.result),
+                None if change.result is None else dump(change.result),
                 change.expires_at,
                 now,
                 [status.value for status in change.expected],
@@ -348,7 +290,7 @@ class PostgresStore:
                 return None
             await self._event(connection, change.operation_id, change.event)
             await self._notify(connection, change.operation_id)
-        return _record(row)
+        return to_record(row)
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -381,7 +323,7 @@ class PostgresStore:
                 now,
                 limit,
             )
-        return [_record(row) for row in rows]
+        return [to_record(row) for row in rows]
 
     async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:
         woken = asyncio.Event()

@@ -36,14 +36,8 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.stores.sqlite_rows import (
-    COLUMNS,
-    dump,
-    get_record,
-    immediate,
-    insert_event,
-    to_record,
-)
+from agent_tools.stores.columns import COLUMNS, INSERT_COLUMNS, dump, to_record, to_row
+from agent_tools.stores.sqlite_rows import get_record, immediate, insert_event
 from agent_tools.stores.sqlite_schema import migrate
 
 T = TypeVar("T")
@@ -126,33 +120,10 @@ class SqliteStore:
                 existing = get_record(db, record.operation_id)
                 if existing is not None:
                     return existing, False
+                row = to_row(record)
+                placeholders = ", ".join("?" for _ in row)
                 db.execute(
-                    f"INSERT INTO operations ({COLUMNS}, mode) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        record.operation_id,
-                        record.operation_type,
-                        record.type_version,
-                        record.owner,
-                        dump(record.input),
-                        record.settings.model_dump_json(),
-                        dump(record.state),
-                        record.status.value,
-                        record.progress.model_dump_json(),
-                        record.next_chunk_index,
-                        record.item_count,
-                        dump(record.result),
-                        None if record.error is None else record.error.model_dump_json(),
-                        record.created_at,
-                        record.updated_at,
-                        record.lease_holder,
-                        record.lease_expires_at,
-                        record.lease_token,
-                        record.priority,
-                        record.expires_at,
-                        record.revision,
-                        record.settings.mode,
-                    ),
+                    f"INSERT INTO operations ({INSERT_COLUMNS}) VALUES ({placeholders})", row
                 )
                 insert_event(
                     db,
