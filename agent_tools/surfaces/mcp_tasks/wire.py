@@ -66,9 +66,10 @@ def task_envelope(view: OperationView, definition: OperationType) -> dict[str, A
         "ttlMs": ttl_ms(view, definition),
         "pollIntervalMs": POLL_INTERVAL_MS,
     }
-    message = view.progress.message or view.next_step
-    if message:
-        envelope["statusMessage"] = message
+    if view.status is OperationStatus.PAUSED:
+        envelope["statusMessage"] = f"Paused. {view.next_step}"
+    elif view.progress.message or view.next_step:
+        envelope["statusMessage"] = view.progress.message or view.next_step
     return envelope
 
 
