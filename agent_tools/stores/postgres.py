@@ -8,11 +8,8 @@ transaction, so it is delivered exactly when the change is visible).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import re
-import time
 from typing import Any
 
 import asyncpg
@@ -32,6 +29,7 @@ from agent_tools.core.records import (
 from agent_tools.stores.columns import COLUMNS, INSERT_COLUMNS, dump, to_record, to_row
 from agent_tools.stores.postgres_schema import CHANNEL, migrate
 from agent_tools.stores.url_options import pop_query_option
+from agent_tools.stores.waiters import ChangeWaiters
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 POOL_MAX_SIZE = 10
@@ -55,7 +53,7 @@ class PostgresStore:
         self.schema = schema
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
-        self._waiters: dict[str, set[asyncio.Event]] = {}
+        self._waiters = ChangeWaiters()
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -98,8 +96,7 @@ class PostgresStore:
         return self._pool.acquire()
 
     def _on_notify(self, connection: Any, pid: int, channel: str, operation_id: str) -> None:
-        for event in self._waiters.get(operation_id, ()):
-            event.set()
+        self._waiters.wake(operation_id)
 
     async def _notify(self, connection: asyncpg.Connection, operation_id: str) -> None:
         await connection.execute("SELECT pg_notify($1, $2)", CHANNEL(self.schema), operation_id)
@@ -326,26 +323,14 @@ class PostgresStore:
         return [to_record(row) for row in rows]
 
     async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:
-        woken = asyncio.Event()
-        self._waiters.setdefault(operation_id, set()).add(woken)
-        try:
-            deadline = time.monotonic() + timeout_s
-            while True:
-                async with self._connection() as connection:
-                    current = await connection.fetchval(
-                        "SELECT revision FROM operations WHERE operation_id = $1", operation_id
-                    )
-                remaining = deadline - time.monotonic()
-                if current != revision or remaining <= 0:
-                    return
-                woken.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(woken.wait(), remaining)
-        finally:
-            waiters = self._waiters.get(operation_id, set())
-            waiters.discard(woken)
-            if not waiters:
-                self._waiters.pop(operation_id, None)
+        async def current_revision() -> int | None:
+            async with self._connection() as connection:
+                value: int | None = await connection.fetchval(
+                    "SELECT revision FROM operations WHERE operation_id = $1", operation_id
+                )
+            return value
+
+        await self._waiters.wait(operation_id, revision, timeout_s, current_revision)
 
     async def purge_expired(self, now: float) -> int:
         async with self._connection() as connection, connection.transaction():

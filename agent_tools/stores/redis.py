@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import json
 import re
-import time
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -36,6 +35,7 @@ from agent_tools.core.records import (
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores import redis_scripts
 from agent_tools.stores.url_options import pop_query_option
+from agent_tools.stores.waiters import ChangeWaiters
 
 PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 LIST_BATCH = 200
@@ -131,7 +131,7 @@ class RedisStore:
         self.prefix = prefix
         self._client: aioredis.Redis | None = None
         self._listener: asyncio.Task[None] | None = None
-        self._waiters: dict[str, set[asyncio.Event]] = {}
+        self._waiters = ChangeWaiters()
         self._scripts: dict[str, Any] = {}
 
     # -- life cycle -----------------------------------------------------------------------
@@ -189,8 +189,7 @@ class RedisStore:
             async for message in pubsub.listen():
                 if message.get("type") != "message":
                     continue
-                for event in self._waiters.get(message["data"], ()):
-                    event.set()
+                self._waiters.wake(message["data"])
 
     # -- records --------------------------------------------------------------------------
 
@@ -337,24 +336,13 @@ class RedisStore:
         return orphans[:limit]
 
     async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:
-        woken = asyncio.Event()
-        self._waiters.setdefault(operation_id, set()).add(woken)
         key = self._key("op", operation_id)
-        try:
-            deadline = time.monotonic() + timeout_s
-            while True:
-                current = await self._redis().hget(key, "revision")
-                remaining = deadline - time.monotonic()
-                if current is None or int(current) != revision or remaining <= 0:
-                    return
-                woken.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(woken.wait(), remaining)
-        finally:
-            waiters = self._waiters.get(operation_id, set())
-            waiters.discard(woken)
-            if not waiters:
-                self._waiters.pop(operation_id, None)
+
+        async def current_revision() -> int | None:
+            value = await self._redis().hget(key, "revision")
+            return None if value is None else int(value)
+
+        await self._waiters.wait(operation_id, revision, timeout_s, current_revision)
 
     async def purge_expired(self, now: float) -> int:
         purged: int = await self._run("PURGE", _number(now))

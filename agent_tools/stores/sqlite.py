@@ -12,11 +12,8 @@ public: pyproject pins the aiosqlite range this was checked against.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +36,7 @@ from agent_tools.core.records import (
 from agent_tools.stores.columns import COLUMNS, INSERT_COLUMNS, dump, to_record, to_row
 from agent_tools.stores.sqlite_rows import get_record, immediate, insert_event
 from agent_tools.stores.sqlite_schema import migrate
+from agent_tools.stores.waiters import ChangeWaiters
 
 T = TypeVar("T")
 
@@ -72,7 +70,7 @@ class SqliteStore:
         self.url = url
         self.path, self.synchronous = _path_and_synchronous(url)
         self._connection: aiosqlite.Connection | None = None
-        self._changed: asyncio.Condition | None = None
+        self._waiters = ChangeWaiters(poll_s=CHANGE_POLL_S)
 
     async def open(self) -> None:
         if self._connection is not None:
@@ -82,7 +80,6 @@ class SqliteStore:
             self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
         )
         self._connection = connection
-        self._changed = asyncio.Condition()
         await self._run(self._prepare)
 
     def _prepare(self, db: sqlite3.Connection) -> None:
@@ -106,11 +103,6 @@ class SqliteStore:
         connection = self._connection
         result: T = await connection._execute(function, connection._conn)  # type: ignore[no-untyped-call]
         return result
-
-    async def _notify(self) -> None:
-        if self._changed is not None:
-            async with self._changed:
-                self._changed.notify_all()
 
     # -- records ------------------------------------------------------------------------
 
@@ -136,7 +128,7 @@ class SqliteStore:
 
         stored, created = await self._run(create)
         if created:
-            await self._notify()
+            self._waiters.wake(record.operation_id)
         return stored, created
 
     async def get_operation(self, operation_id: str) -> OperationRecord | None:
@@ -272,7 +264,7 @@ class SqliteStore:
 
         outcome = await self._run(commit)
         if outcome == "committed":
-            await self._notify()
+            self._waiters.wake(checkpoint.operation_id)
         return outcome
 
     async def change_status(self, change: StatusChange, now: float) -> OperationRecord | None:
@@ -305,7 +297,7 @@ class SqliteStore:
 
         changed = await self._run(apply)
         if changed is not None:
-            await self._notify()
+            self._waiters.wake(change.operation_id)
         return changed
 
     # -- reads --------------------------------------------------------------------------
@@ -345,24 +337,15 @@ class SqliteStore:
         return await self._run(read)
 
     async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:
-        deadline = time.monotonic() + timeout_s
-
+        # Commits through this store wake the wait at once; commits by other processes
+        # on the same file are seen by polling the revision every CHANGE_POLL_S.
         def current(db: sqlite3.Connection) -> int | None:
             row = db.execute(
                 "SELECT revision FROM operations WHERE operation_id = ?", (operation_id,)
             ).fetchone()
             return None if row is None else int(row[0])
 
-        while True:
-            if await self._run(current) != revision:
-                return
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self._changed is None:
-                return
-            # Local commits wake us at once; other processes' commits are seen by polling.
-            async with self._changed:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), min(CHANGE_POLL_S, remaining))
+        await self._waiters.wait(operation_id, revision, timeout_s, lambda: self._run(current))
 
     async def purge_expired(self, now: float) -> int:
         def purge(db: sqlite3.Connection) -> int:
