@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from tests.tasks.conftest import StartServer
+from tests.mcp.conftest import start_http_server
+from tests.tasks.conftest import CONFORMANCE_OPS, StartServer
 from tests.tasks.wire import TASKS, WireClient, legacy_tools
 
 
@@ -27,12 +28,7 @@ def test_the_2026_wire_drops_execution_because_the_server_decides_on_tasks(
     assert all("execution" not in tool for tool in tools)
 
 
-def test_without_the_flag_neither_the_type_tools_nor_the_extension_exist(
-    start_tasks_server: StartServer, store_url: str
-) -> None:
-    from tests.mcp.conftest import start_http_server
-    from tests.tasks.conftest import CONFORMANCE_OPS
-
+def test_without_the_flag_neither_the_type_tools_nor_the_extension_exist(store_url: str) -> None:
     server = start_http_server(store_url, ops=(CONFORMANCE_OPS,))
     try:
         client = WireClient(server.url)
