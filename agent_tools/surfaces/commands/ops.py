@@ -43,9 +43,9 @@ async def _act(args: argparse.Namespace) -> str:
     from agent_tools.core.registry import OperationRegistry
     from agent_tools.runtime.engine import Engine
     from agent_tools.runtime.loading import load_operations
-    from agent_tools.settings import Settings
+    from agent_tools.surfaces.commands import settings_from
 
-    settings = Settings.load({"store": args.store})
+    settings = settings_from(args)
     registry = load_operations(settings.ops, OperationRegistry())
     async with Engine.from_settings(settings, registry=registry) as engine:
         if args.action == "list":

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from agent_tools.surfaces.commands import settings_from
 
 SQLITE_PREFIX = "sqlite:///"
 if TYPE_CHECKING:
@@ -64,15 +65,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from agent_tools.settings import Settings
     from agent_tools.surfaces.mcp.transports import serve_http, serve_stdio
 
-    logging.basicConfig(
-        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s"
-    )
-    arguments: dict[str, Any] = {key: value for key, value in vars(args).items() if key != "run"}
     try:
-        settings = Settings.load(arguments)
+        settings = settings_from(args)
         _announce_store(settings.store)
         if settings.http:
             asyncio.run(serve_http(settings, on_listening=_announce_url))

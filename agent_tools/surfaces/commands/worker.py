@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-from typing import Any
+
+from agent_tools.surfaces.commands import settings_from
 
 HELP = "Run a Celery worker that executes background operations from a shared store."
 
@@ -31,15 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from agent_tools.core.errors import AgentToolsError
     from agent_tools.runtime.fleet.worker import run_worker
-    from agent_tools.settings import Settings
     from agent_tools.stores.url_options import without_password
 
-    logging.basicConfig(
-        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s"
-    )
-    arguments: dict[str, Any] = {key: value for key, value in vars(args).items() if key != "run"}
     try:
-        settings = Settings.load(arguments)
+        settings = settings_from(args)
         if not settings.broker:
             print(
                 "agent-tools: a worker needs --broker URL (or AGENT_TOOLS_BROKER)", file=sys.stderr
