@@ -29,6 +29,7 @@ PASSING_SCENARIOS = [
     "tasks-request-headers",
     "tasks-dispatch-and-envelope",
     "tasks-required-task-error",
+    "tasks-mrtr-composition",
     "tools-list",
     "tools-call-simple-text",
 ]
@@ -38,7 +39,6 @@ INPUT_REQUIRED_CHECKS = {
         "tasks-mrtr-tasks-update-resumes",
         "tasks-mrtr-partial-fulfillment",
     },
-    "tasks-mrtr-composition": {"sep-2663-mrtr-synchronous-before-task-creation"},
 }
 
 
@@ -81,7 +81,7 @@ def test_scenario_passes_every_check(
 
 
 @pytest.mark.parametrize("scenario", sorted(INPUT_REQUIRED_CHECKS))
-def test_input_required_scenarios_fail_only_the_checks_needing_client_input(
+def test_in_task_input_scenarios_fail_only_the_checks_needing_a_task_to_wait_on_input(
     scenario: str, conformance_runner: Path, server: HttpServer, tmp_path: Path
 ) -> None:
     by_status = run_scenario(conformance_runner, server.url, scenario, tmp_path)

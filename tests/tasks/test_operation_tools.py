@@ -64,3 +64,28 @@ def test_a_sync_tool_call_puts_the_final_result_first(start_tasks_server: StartS
     result = WireClient(start_tasks_server().url).call_tool("greet", {"name": "Ada"})
     assert result["content"][0] == {"type": "text", "text": "Hello, Ada!"}
     assert result["structuredContent"]["status"] == "completed"
+
+
+def test_a_client_that_cannot_elicit_gets_an_argument_error_for_a_missing_field(
+    start_tasks_server: StartServer,
+) -> None:
+    result = WireClient(start_tasks_server().url).call_tool("greet", {})
+    assert result["resultType"] == "complete" and result["isError"] is True
+    assert result["structuredContent"]["error"]["code"] == "invalid_input"
+
+
+def test_a_client_that_can_elicit_is_asked_for_the_missing_field_then_served(
+    start_tasks_server: StartServer,
+) -> None:
+    client = WireClient(start_tasks_server().url, with_tasks=False, can_elicit=True)
+    question = client.call_tool("greet", {})
+    assert question["resultType"] == "input_required"
+    (key, request), *others = question["inputRequests"].items()
+    assert not others and request["method"] == "elicitation/create"
+    assert request["params"]["requestedSchema"]["required"] == ["name"]
+
+    answer = {key: {"action": "accept", "content": {"name": "Grace"}}}
+    served = client.request(
+        "tools/call", {"name": "greet", "arguments": {}, "inputResponses": answer}
+    )
+    assert served["content"][0]["text"] == "Hello, Grace!"

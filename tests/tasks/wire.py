@@ -23,9 +23,11 @@ class RpcError(Exception):
 class WireClient:
     """Sends JSON-RPC requests with the per-request envelope and the routing headers."""
 
-    def __init__(self, url: str, *, with_tasks: bool = True) -> None:
+    def __init__(self, url: str, *, with_tasks: bool = True, can_elicit: bool = False) -> None:
         self._url = url
         self._capabilities: dict[str, Any] = {"extensions": {TASKS: {}}} if with_tasks else {}
+        if can_elicit:
+            self._capabilities["elicitation"] = {}
         self._next_id = 1
 
     def request(self, method: str, params: dict[str, Any]) -> dict[str, Any]:

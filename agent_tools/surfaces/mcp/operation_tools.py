@@ -10,16 +10,20 @@ the operation has completed.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from mcp_types import CallToolResult, TextContent, Tool, ToolExecution
 
 from agent_tools.core.definitions import OperationType
+from agent_tools.core.errors import AgentToolsError
 from agent_tools.core.status import OperationStatus
 from agent_tools.core.views import OperationView
 from agent_tools.runtime.engine import Engine, OnProgress
-from agent_tools.surfaces.mcp.results import success_result
+from agent_tools.surfaces.mcp.results import InternalToolError, error_result, success_result
+
+logger = logging.getLogger(__name__)
 
 
 def exposed_types(engine: Engine) -> list[OperationType]:
@@ -46,10 +50,20 @@ class OperationTools:
     async def call(
         self, name: str, arguments: Mapping[str, Any] | None, on_progress: OnProgress | None
     ) -> CallToolResult:
-        """Run the type for one budget, inline, exactly as execute_incrementally would."""
-        view = await self._engine.execute_incrementally(
-            name, dict(arguments or {}), on_progress=on_progress
-        )
+        """Run the type for one budget, inline, exactly as execute_incrementally would.
+
+        Refusals and failures come back as ``isError`` results, as for every tool.
+        """
+        try:
+            view = await self._engine.execute_incrementally(
+                name, dict(arguments or {}), on_progress=on_progress
+            )
+        except AgentToolsError as error:
+            logger.info("tool %s refused: %s", name, error.code)
+            return error_result(error)
+        except Exception as error:
+            logger.exception("tool %s failed", name)
+            return error_result(InternalToolError(name, error))
         return operation_result(view)
 
 

@@ -100,16 +100,9 @@ class CatalogTools:
         self, context: ServerRequestContext[Any, Any], params: CallToolRequestParams
     ) -> CallToolResult:
         assert self._operation_tools is not None
-        try:
-            return await self._operation_tools.call(
-                params.name, params.arguments, progress_reporter(context)
-            )
-        except AgentToolsError as error:
-            logger.info("tool %s refused: %s", params.name, error.code)
-            return error_result(error)
-        except Exception as error:
-            logger.exception("tool %s failed", params.name)
-            return error_result(InternalToolError(params.name, error))
+        return await self._operation_tools.call(
+            params.name, params.arguments, progress_reporter(context)
+        )
 
     def _describe(self, definition: ToolSpec) -> Tool:
         input_schema = definition.arguments_model.model_json_schema()

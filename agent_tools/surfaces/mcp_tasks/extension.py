@@ -13,8 +13,10 @@ from mcp_types import CallToolRequestParams
 from agent_tools.core.errors import AgentToolsError
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
+from agent_tools.surfaces.mcp.progress import progress_reporter
 from agent_tools.surfaces.mcp.results import error_result
 from agent_tools.surfaces.mcp_tasks.methods import TaskMethods, TaskParams, UpdateTaskParams
+from agent_tools.surfaces.mcp_tasks.missing_arguments import filled_arguments, question_for
 from agent_tools.surfaces.mcp_tasks.negotiation import (
     EXTENSION_ID,
     client_negotiated,
@@ -50,15 +52,20 @@ class TasksExtension(Extension):
         call_next: CallNext,
     ) -> HandlerResult:
         definition = self._operation_tools.get(params.name)
-        if definition is None or definition.task_support == "forbidden":
+        if definition is None:
             return await call_next(ctx)
-        if not client_negotiated(ctx):
-            if definition.task_support == "required":
-                raise missing_capability(f"The {params.name} tool")
-            return await call_next(ctx)
+        negotiated = client_negotiated(ctx)
+        if definition.task_support == "required" and not negotiated:
+            raise missing_capability(f"The {params.name} tool")
+        arguments = filled_arguments(definition, params.arguments or {}, params.input_responses)
+        question = question_for(ctx, definition, arguments)
+        if question is not None:
+            return question
+        if definition.task_support == "forbidden" or not negotiated:
+            return await self._operation_tools.call(params.name, arguments, progress_reporter(ctx))
         try:
             view = await self._engine.execute_incrementally(
-                params.name, dict(params.arguments or {}), mode="background", budget_ms=0
+                params.name, arguments, mode="background", budget_ms=0
             )
         except AgentToolsError as error:
             logger.info("task for %s refused: %s", params.name, error.code)
