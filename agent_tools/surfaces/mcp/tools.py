@@ -45,7 +45,8 @@ class UnknownToolError(AgentToolsError):
 class CatalogTools:
     """Serves ``tools/list`` and ``tools/call`` from the shared catalog definitions.
 
-    With ``operation_tools``, the exposed operation types are listed and called too.
+    With ``operation_tools``, the exposed operation types are listed too; their calls
+    are served by the tasks extension's interceptor, which wraps this handler.
     """
 
     def __init__(
@@ -56,7 +57,6 @@ class CatalogTools:
     ) -> None:
         self._engine = engine
         self._definitions = {definition.name: definition for definition in definitions}
-        self._operation_tools = operation_tools
         self._tools = [self._describe(definition) for definition in definitions]
         if operation_tools is not None:
             self._tools += operation_tools.tools
@@ -74,8 +74,6 @@ class CatalogTools:
     async def call_tool(
         self, context: ServerRequestContext[Any, Any], params: CallToolRequestParams
     ) -> CallToolResult:
-        if self._operation_tools is not None and self._operation_tools.get(params.name):
-            return await self._call_operation_tool(context, params)
         definition = self._definitions.get(params.name)
         if definition is None:
             known = [tool.name for tool in self._tools]
@@ -95,14 +93,6 @@ class CatalogTools:
             logger.exception("tool %s failed", params.name)
             return error_result(InternalToolError(params.name, error))
         return success_result(result)
-
-    async def _call_operation_tool(
-        self, context: ServerRequestContext[Any, Any], params: CallToolRequestParams
-    ) -> CallToolResult:
-        assert self._operation_tools is not None
-        return await self._operation_tools.call(
-            params.name, params.arguments, progress_reporter(context)
-        )
 
     def _describe(self, definition: ToolSpec) -> Tool:
         input_schema = definition.arguments_model.model_json_schema()
