@@ -14,6 +14,7 @@ from tests.tasks.wire import TERMINAL, RpcError, WireClient
 INVALID_PARAMS = -32602
 COMPUTE_ARGUMENTS = {"seconds": 4, "label": "durable"}
 COMPUTE_STEPS = 16
+POLL_INTERVAL_S = 0.1
 
 
 def operation_view(client: WireClient, operation_id: str) -> dict[str, Any]:
@@ -45,6 +46,7 @@ def test_a_task_killed_mid_run_continues_from_its_checkpoint_with_the_uninterrup
     deadline = time.monotonic() + 60
     while (before_kill := operation_view(client, task_id)["progress"]["current_step"]) < 4:
         assert time.monotonic() < deadline, "the task never reached step 4"
+        time.sleep(POLL_INTERVAL_S)
     first.kill()
 
     restarted = WireClient(start_tasks_server().url)
@@ -100,7 +102,7 @@ def test_a_finished_task_stays_readable_for_its_ttl_then_is_gone_and_purged(
             assert gone.code == INVALID_PARAMS
             break
         assert time.monotonic() < deadline, "the task outlived its ttlMs"
-        time.sleep(0.1)
+        time.sleep(POLL_INTERVAL_S)
     assert time.time() >= expires_at
 
     first.kill()
