@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from agent_tools.core.registry import OperationRegistry
 from agent_tools.core.views import OperationList, OperationTypeList, OperationView
 from agent_tools.runtime.engine import Engine, OnProgress
 
@@ -291,3 +292,29 @@ TOOLS: tuple[ToolSpec, ...] = (
         _record,
     ),
 )
+
+
+STARTING_TOOL = "execute_incrementally"
+
+
+def catalog_schema(spec: ToolSpec, registry: OperationRegistry) -> tuple[dict[str, Any], str]:
+    """A tool's input schema and description as a server with ``registry`` shows them.
+
+    ``execute_incrementally`` lists the registered types: an enum on
+    ``operation_type``, and a line per type in the description.
+    """
+    schema = spec.arguments_model.model_json_schema()
+    if spec.name != STARTING_TOOL:
+        return schema, spec.description
+    types = registry.all_latest()
+    schema["properties"]["operation_type"]["enum"] = [definition.name for definition in types]
+    lines = [f"- {definition.name}: {_first_line(definition.description)}" for definition in types]
+    description = (
+        spec.description + "\n\nOperation types on this server (call describe_operation_types "
+        "for the input schema of each):\n" + "\n".join(lines)
+    )
+    return schema, description
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "(no description)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -27,12 +26,9 @@ from agent_tools.surfaces.mcp.results import (
     invalid_arguments,
     success_result,
 )
-from agent_tools.surfaces.tool_catalog import ToolSpec
+from agent_tools.surfaces.tool_catalog import ToolSpec, catalog_schema
 
 logger = logging.getLogger(__name__)
-
-
-STARTING_TOOL = "execute_incrementally"
 
 
 class UnknownToolError(AgentToolsError):
@@ -95,33 +91,10 @@ class CatalogTools:
         return success_result(result)
 
     def _describe(self, definition: ToolSpec) -> Tool:
-        input_schema = definition.arguments_model.model_json_schema()
-        description = definition.description
-        if definition.name == STARTING_TOOL:
-            input_schema, description = self._with_operation_types(input_schema, description)
+        input_schema, description = catalog_schema(definition, self._engine.registry)
         return Tool(
             name=definition.name,
             description=description,
             input_schema=input_schema,
             output_schema=definition.result_model.model_json_schema(),
         )
-
-    def _with_operation_types(
-        self, schema: dict[str, Any], description: str
-    ) -> tuple[dict[str, Any], str]:
-        """List the registered types in the schema (an enum) and in the description."""
-        types = self._engine.registry.all_latest()
-        schema = copy.deepcopy(schema)
-        schema["properties"]["operation_type"]["enum"] = [definition.name for definition in types]
-        lines = [
-            f"- {definition.name}: {_first_line(definition.description)}" for definition in types
-        ]
-        description += (
-            "\n\nOperation types on this server (call describe_operation_types for the "
-            "input schema of each):\n" + "\n".join(lines)
-        )
-        return schema, description
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else "(no description)"
