@@ -108,25 +108,34 @@ class OpenAITools:
                 listed.append({"type": "function", **body})
         return listed
 
-    async def handle(self, tool_call: Any) -> dict[str, Any]:
-        """The message answering one tool call (chat tool call or responses function_call)."""
-        call = _read_call(tool_call)
+    async def call(self, name: str, arguments: str | Mapping[str, Any]) -> str:
+        """Run function ``name`` and return its output JSON: the result, or an error object.
+
+        The one entry point of every framework adapter; ``handle`` wraps it in the
+        message format of each OpenAI API.
+        """
+        text = arguments if isinstance(arguments, str) else json.dumps(dict(arguments))
         try:
-            result = await self._run(call)
-            output = result.model_dump_json()
+            result = await self._run(_Call(call_id="", name=name, arguments=text, api="chat"))
+            return result.model_dump_json()
         except AgentToolsError as error:
-            output = json.dumps({"error": error.as_dict()})
+            return json.dumps({"error": error.as_dict()})
         except Exception as error:
-            logger.exception("function %s failed", call.name)
-            output = json.dumps(
+            logger.exception("function %s failed", name)
+            return json.dumps(
                 {
                     "error": {
                         "code": "internal_error",
-                        "message": f"{call.name} failed: {type(error).__name__}: {error}",
+                        "message": f"{name} failed: {type(error).__name__}: {error}",
                         "hint": "Retry once; if it fails again, report it.",
                     }
                 }
             )
+
+    async def handle(self, tool_call: Any) -> dict[str, Any]:
+        """The message answering one tool call (chat tool call or responses function_call)."""
+        call = _read_call(tool_call)
+        output = await self.call(call.name, call.arguments)
         if call.api == "chat":
             return {"role": "tool", "tool_call_id": call.call_id, "content": output}
         return {"type": "function_call_output", "call_id": call.call_id, "output": output}
