@@ -20,3 +20,9 @@ def registry() -> OperationRegistry:
 async def tools(registry: OperationRegistry) -> AsyncIterator[OpenAITools]:
     async with Engine.from_url("memory://", registry=registry) as engine:
         yield OpenAITools(engine)
+
+
+@pytest.fixture
+async def engine(registry: OperationRegistry) -> AsyncIterator[Engine]:
+    async with Engine.from_url("memory://", registry=registry) as running:
+        yield running
