@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 import os
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any
@@ -35,28 +32,19 @@ from agent_tools.core.views import (
 from agent_tools.runtime.agent_tasks import record_agent_progress
 from agent_tools.runtime.background import BackgroundDispatcher, InProcessDispatcher
 from agent_tools.runtime.chunk_call import make_process_pool
-from agent_tools.runtime.control import change_status_or_explain, to_running
+from agent_tools.runtime.control import change_status_or_explain
 from agent_tools.runtime.cursors import list_cursor, list_position
-from agent_tools.runtime.migration import migrate
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
-from agent_tools.runtime.runner import OperationRunner, ProgressListener, RunnerEnvironment
+from agent_tools.runtime.runner import RunnerEnvironment
+from agent_tools.runtime.slices import OnProgress, Runners
 from agent_tools.runtime.view_builder import build_view, read_bounded_items
 from agent_tools.settings import Settings
 from agent_tools.stores import open_store
 from agent_tools.stores.base import Store
 
-logger = logging.getLogger(__name__)
+__all__ = ["Engine", "OnProgress", "default_holder_id"]
 
-OnProgress = Callable[[float, float | None, str | None], Awaitable[None]]
-"""Called while a call runs: (current_step, total_steps, message)."""
-
-RETURN_MARGIN_S = 0.005
-"""Time kept back from a budget to read the store and build the response."""
-RUNNER_MARGIN_S = 0.02
-"""An inline runner stops starting chunks this long before the call's deadline, so its
-final commit lands before the call reads the store."""
 SHUTDOWN_WAIT_S = 10.0
-CONTROL_WAIT_S = 2.0
 LIST_LIMIT_MAX = 200
 
 
@@ -93,17 +81,22 @@ class Engine:
         self._dispatcher = dispatcher or InProcessDispatcher(
             self.settings.max_background, max(0.2, self.settings.lease_ttl_s / 3)
         )
-        self._runners: dict[str, OperationRunner] = {}
         self._process_pool: ProcessPoolExecutor | None = None
         self._started = False
         self._start_lock = asyncio.Lock()
-        self._environment = RunnerEnvironment(
-            store=store,
-            holder_id=self.holder_id,
-            policy=self.policy,
-            inline_grace_s=self.settings.inline_lease_grace_s,
-            background_lease_ttl_s=self.settings.lease_ttl_s,
-            process_pool=self._pool,
+        self._runners = Runners(
+            RunnerEnvironment(
+                store=store,
+                holder_id=self.holder_id,
+                policy=self.policy,
+                inline_grace_s=self.settings.inline_lease_grace_s,
+                background_lease_ttl_s=self.settings.lease_ttl_s,
+                process_pool=self._pool,
+            ),
+            self._get,
+            self._definition_for,
+            self.settings.inline_lease_grace_s,
+            self.settings.lease_ttl_s,
         )
 
     @classmethod
@@ -137,14 +130,7 @@ class Engine:
         """Checkpoint and release every running operation, then close the store."""
         if not self._started:
             return
-        runners = list(self._runners.values())
-        for runner in runners:
-            runner.request_stop("shutdown")
-        if runners:
-            await asyncio.wait(
-                [asyncio.ensure_future(r.finished.wait()) for r in runners],
-                timeout=SHUTDOWN_WAIT_S,
-            )
+        await self._runners.stop_all(SHUTDOWN_WAIT_S)
         await self._dispatcher.close()
         await self.store.close()
         if self._process_pool is not None:
@@ -254,7 +240,7 @@ class Engine:
                 OperationStatus.PAUSED,
                 Event(kind="paused", at=time.time()),
             )
-            await self._stop_local_runner(operation_id, "pause")
+            await self._runners.stop(operation_id, "pause")
         return await self._view(await self._get(operation_id), None, with_items=False)
 
     async def cancel(self, operation_id: str, *, reason: str | None = None) -> OperationView:
@@ -275,7 +261,7 @@ class Engine:
                 ),
                 expires_at=time.time() + retention if retention else None,
             )
-            await self._stop_local_runner(operation_id, "cancel")
+            await self._runners.stop(operation_id, "cancel")
         return await self._view(await self._get(operation_id), None, with_items=False)
 
     async def list_operations(
@@ -368,23 +354,9 @@ class Engine:
     async def run_background(self, operation_id: str, run_for_s: float | None = None) -> bool:
         """Run a background operation in this process until it ends or ``run_for_s`` passes.
 
-        Returns whether work remains (so a worker re-enqueues it). Does nothing
-        when another holder's lease is live: that holder carries on.
+        Returns whether work remains (so a worker re-enqueues it).
         """
-        local = self._runners.get(operation_id)
-        if local is not None:
-            await local.finished.wait()
-            return local.more_work
-        runner = await self._start_runner(
-            operation_id,
-            run_until=float("inf") if run_for_s is None else time.monotonic() + run_for_s,
-            rest_status=OperationStatus.RUNNING,
-            ttl_s=self.settings.lease_ttl_s,
-        )
-        if runner is None:
-            return False
-        await runner.finished.wait()
-        return runner.more_work
+        return await self._runners.run_background(operation_id, run_for_s)
 
     async def _continue(
         self,
@@ -399,119 +371,21 @@ class Engine:
             return await self._view(record, cursor)
         if definition.agent_driven:
             if record.status is not OperationStatus.RUNNING:
-                record = await change_status_or_explain(
-                    self.store,
-                    record,
-                    OperationStatus.RUNNING,
-                    Event(kind="resumed", at=time.time()),
-                )
+                record = await self._resume_status(record)
             return await self._view(record, cursor)
         if record.settings.mode == "background":
             if record.status is OperationStatus.PAUSED:
-                await change_status_or_explain(
-                    self.store,
-                    record,
-                    OperationStatus.RUNNING,
-                    Event(kind="resumed", at=time.time()),
-                )
+                await self._resume_status(record)
             await self._dispatcher.dispatch(record.operation_id)
-            await self._follow(record.operation_id, deadline, on_progress)
+            await self._runners.follow(record.operation_id, deadline, on_progress)
         else:
-            await self._run_inline_slice(record.operation_id, deadline, on_progress)
+            await self._runners.run_inline(record.operation_id, deadline, on_progress)
         return await self._view(await self._get(record.operation_id), cursor)
 
     async def _resume_status(self, record: OperationRecord) -> OperationRecord:
         return await change_status_or_explain(
             self.store, record, OperationStatus.RUNNING, Event(kind="resumed", at=time.time())
         )
-
-    async def _run_inline_slice(
-        self, operation_id: str, deadline: float, on_progress: OnProgress | None
-    ) -> None:
-        runner = self._runners.get(operation_id)
-        run_until = deadline - RUNNER_MARGIN_S
-        if runner is not None and runner.accepting:
-            runner.extend(run_until)
-        else:
-            if runner is not None:
-                await _wait_until(runner.finished, deadline - RETURN_MARGIN_S)
-            runner = await self._start_runner(
-                operation_id,
-                run_until=run_until,
-                rest_status=OperationStatus.PAUSED,
-                ttl_s=max(0.0, deadline - time.monotonic()) + self.settings.inline_lease_grace_s,
-            )
-        if runner is None:
-            await self._follow(operation_id, deadline, on_progress)
-            return
-        try:
-            async with _forwarding(runner, on_progress):
-                await _wait_until(runner.finished, deadline - RETURN_MARGIN_S)
-        except asyncio.CancelledError:
-            # The caller gave up (e.g. an MCP client cancelled the call): stop at the next
-            # chunk boundary and rest at the checkpoint instead of working on unasked.
-            runner.run_until = min(runner.run_until, time.monotonic())
-            raise
-
-    async def _start_runner(
-        self, operation_id: str, *, run_until: float, rest_status: OperationStatus, ttl_s: float
-    ) -> OperationRunner | None:
-        """Take the lease and start a runner task; None when another holder has it."""
-        lease = await self.store.acquire_lease(operation_id, self.holder_id, ttl_s, time.time())
-        if lease is None:
-            return None
-        record = await self._get(operation_id)
-        if record.status in (OperationStatus.PENDING, OperationStatus.PAUSED) and not (
-            record.status is OperationStatus.PAUSED and rest_status is OperationStatus.RUNNING
-        ):
-            changed = await self.store.change_status(to_running(record), time.time())
-            record = changed or record
-        if record.status is not OperationStatus.RUNNING:
-            await self.store.release_lease(lease)
-            return None
-        definition = self._definition_for(record)
-        runner = OperationRunner(
-            self._environment,
-            definition,
-            migrate(record, definition),
-            lease,
-            run_until=run_until,
-            rest_status=rest_status,
-        )
-        self._runners[operation_id] = runner
-        task = asyncio.create_task(runner.run(), name=f"run {operation_id}")
-        task.add_done_callback(lambda _: self._forget_runner(runner))
-        return runner
-
-    def _forget_runner(self, runner: OperationRunner) -> None:
-        if self._runners.get(runner.operation_id) is runner:
-            del self._runners[runner.operation_id]
-
-    async def _follow(
-        self, operation_id: str, deadline: float, on_progress: OnProgress | None
-    ) -> None:
-        """Wait for a run happening elsewhere (a worker, another process) until the deadline."""
-        record = await self._get(operation_id)
-        while not record.status.is_terminal:
-            remaining = deadline - RETURN_MARGIN_S - time.monotonic()
-            if remaining <= 0:
-                return
-            await self.store.wait_for_change(operation_id, record.revision, remaining)
-            changed = await self._get(operation_id)
-            if changed.revision != record.revision and on_progress is not None:
-                progress = changed.progress
-                total = None if progress.total_steps is None else float(progress.total_steps)
-                await on_progress(float(progress.current_step), total, progress.message)
-            record = changed
-            if record.status is OperationStatus.PAUSED:
-                return
-
-    async def _stop_local_runner(self, operation_id: str, reason: str) -> None:
-        runner = self._runners.get(operation_id)
-        if runner is None:
-            return
-        runner.request_stop("pause" if reason == "pause" else "cancel")
-        await _wait_until(runner.finished, time.monotonic() + CONTROL_WAIT_S)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -566,42 +440,3 @@ class Engine:
             has_more=has_more,
             agent_driven=agent_driven,
         )
-
-
-async def _wait_until(event: asyncio.Event, deadline: float) -> None:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0 or event.is_set():
-        return
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(event.wait(), remaining)
-
-
-@contextlib.asynccontextmanager
-async def _forwarding(
-    runner: OperationRunner, on_progress: OnProgress | None
-) -> AsyncIterator[None]:
-    """Forward the runner's progress to ``on_progress`` while the call waits."""
-    if on_progress is None:
-        yield
-        return
-    queue: asyncio.Queue[tuple[float, float | None, str | None]] = asyncio.Queue()
-    listener: ProgressListener = lambda step, total, message: queue.put_nowait(  # noqa: E731
-        (step, total, message)
-    )
-
-    async def forward() -> None:
-        while True:
-            step, total, message = await queue.get()
-            try:
-                await on_progress(step, total, message)
-            except Exception:
-                logger.debug("progress callback failed", exc_info=True)
-
-    runner.add_listener(listener)
-    forwarder = asyncio.create_task(forward())
-    try:
-        yield
-    finally:
-        runner.remove_listener(listener)
-        forwarder.cancel()
-        await asyncio.gather(forwarder, return_exceptions=True)
