@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from pydantic import ValidationError
+
 
 class AgentToolsError(Exception):
     """Base of every error agent-tools reports to a caller.
@@ -176,3 +178,11 @@ class StoreError(AgentToolsError):
 
     def __init__(self, message: str, hint: str, **details: Any) -> None:
         super().__init__(message, hint, **details)
+
+
+def validation_problems(error: ValidationError, whole: str = "(input)") -> list[str]:
+    """Each problem of a pydantic validation error as ``field.path: message``."""
+    return [
+        f"{'.'.join(str(part) for part in detail['loc']) or whole}: {detail['msg']}"
+        for detail in error.errors(include_url=False)
+    ]

@@ -11,7 +11,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from agent_tools.core.definitions import OperationType
-from agent_tools.core.errors import InvalidInputError, OperationConflictError
+from agent_tools.core.errors import (
+    InvalidInputError,
+    OperationConflictError,
+    validation_problems,
+)
 from agent_tools.core.records import OperationRecord, ProgressRecord, RunMode, RunSettings
 
 MAX_OPERATION_ID_LENGTH = 128
@@ -25,10 +29,7 @@ def validate_input(definition: OperationType, raw_input: Any) -> BaseModel:
     try:
         return definition.input_model.model_validate(raw_input)
     except ValidationError as invalid:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or '(input)'}: {error['msg']}"
-            for error in invalid.errors()
-        )
+        problems = "; ".join(validation_problems(invalid))
         raise InvalidInputError(
             f"Input for {definition.name!r} is invalid: {problems}.",
             f"Pass input matching this JSON Schema: "

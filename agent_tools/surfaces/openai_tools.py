@@ -22,7 +22,7 @@ from agent_tools.core.definitions import OperationType
 from agent_tools.core.errors import AgentToolsError, InvalidInputError
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.strict_schema import StrictSchema
-from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec, catalog_schema
+from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec, catalog_schema, invalid_arguments
 
 logger = logging.getLogger(__name__)
 
@@ -156,14 +156,7 @@ class OpenAITools:
         try:
             model = function.spec.arguments_model.model_validate(arguments)
         except ValidationError as invalid:
-            problems = "; ".join(
-                f"{'.'.join(str(part) for part in error['loc']) or '(arguments)'}: {error['msg']}"
-                for error in invalid.errors()
-            )
-            raise InvalidInputError(
-                f"Arguments of {call.name} are invalid: {problems}.",
-                "Call it again with arguments matching its parameters schema.",
-            ) from invalid
+            raise invalid_arguments(call.name, invalid) from invalid
         return await function.spec.invoke(self._engine, model)
 
 

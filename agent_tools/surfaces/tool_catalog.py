@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
+from agent_tools.core.errors import InvalidInputError, validation_problems
 from agent_tools.core.registry import OperationRegistry
 from agent_tools.core.views import OperationList, OperationTypeList, OperationView
 from agent_tools.runtime.engine import Engine, OnProgress
@@ -318,3 +319,13 @@ def catalog_schema(spec: ToolSpec, registry: OperationRegistry) -> tuple[dict[st
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "(no description)"
+
+
+def invalid_arguments(tool_name: str, error: ValidationError) -> InvalidInputError:
+    """The agent-facing error for arguments that do not match a tool's input schema."""
+    problems = validation_problems(error, whole="(arguments)")
+    return InvalidInputError(
+        f"Invalid arguments for {tool_name}: {'; '.join(problems)}.",
+        f"Fix the listed fields to match the input schema of {tool_name} and call it again.",
+        problems=problems,
+    )

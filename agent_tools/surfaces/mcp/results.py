@@ -6,9 +6,9 @@ import json
 import logging
 
 from mcp_types import CallToolResult, TextContent
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from agent_tools.core.errors import AgentToolsError, InvalidInputError
+from agent_tools.core.errors import AgentToolsError
 from agent_tools.surfaces.mcp.summaries import summarize
 
 logger = logging.getLogger(__name__)
@@ -51,17 +51,4 @@ def error_result(error: AgentToolsError) -> CallToolResult:
         content=[TextContent(type="text", text=str(error))],
         structured_content={"error": body},
         is_error=True,
-    )
-
-
-def invalid_arguments(tool_name: str, error: ValidationError) -> InvalidInputError:
-    """The agent-facing error for arguments that do not match a tool's input schema."""
-    problems = [
-        f"{'.'.join(str(part) for part in detail['loc']) or '(arguments)'}: {detail['msg']}"
-        for detail in error.errors(include_url=False)
-    ]
-    return InvalidInputError(
-        f"Invalid arguments for {tool_name}: {'; '.join(problems)}.",
-        f"Fix the listed fields to match the input schema of {tool_name} and call it again.",
-        problems=problems,
     )

@@ -23,10 +23,9 @@ from agent_tools.surfaces.mcp.progress import progress_reporter
 from agent_tools.surfaces.mcp.results import (
     InternalToolError,
     error_result,
-    invalid_arguments,
     success_result,
 )
-from agent_tools.surfaces.tool_catalog import ToolSpec, catalog_schema
+from agent_tools.surfaces.tool_catalog import ToolSpec, catalog_schema, invalid_arguments
 
 logger = logging.getLogger(__name__)
 
