@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from agent_tools.core.input_requests import InputRound
 from agent_tools.core.status import OperationStatus
 
 RunMode = Literal["inline", "background"]
@@ -63,6 +64,8 @@ class OperationRecord(BaseModel):
     item_count: int = 0
     result: JsonValue = None
     error: ErrorInfo | None = None
+    input_round: InputRound | None = None
+    """Questions the operation waits on (or whose answers its next chunk reads)."""
     created_at: float
     updated_at: float
     lease_holder: str | None = None
@@ -71,6 +74,11 @@ class OperationRecord(BaseModel):
     priority: int = 0
     expires_at: float | None = None
     revision: int = 0
+
+
+def waiting_for_input(record: OperationRecord) -> bool:
+    """True while questions the operation asked are unanswered: it must not run until then."""
+    return record.input_round is not None and not record.input_round.complete
 
 
 class Lease(BaseModel):
@@ -118,6 +126,8 @@ class Checkpoint(BaseModel):
     items: list[JsonValue] = Field(default_factory=list)
     result: JsonValue = None
     error: ErrorInfo | None = None
+    input_round: InputRound | None = None
+    """Written every time: None once the answers were read, a new round when a chunk asks."""
     event: Event
     expires_at: float | None = None
     release_lease: bool = False
@@ -136,6 +146,20 @@ class StatusChange(BaseModel):
     error: ErrorInfo | None = None
     result: JsonValue = None
     expires_at: float | None = None
+
+
+class InputRoundChange(BaseModel):
+    """Answers recorded without the lease: a compare-and-set on the record's revision.
+
+    ``status`` is written in the same step, so a background operation whose last
+    question was answered is ``running`` (and picked up) the moment the answer is stored.
+    """
+
+    operation_id: str
+    expected_revision: int
+    input_round: InputRound
+    status: OperationStatus
+    event: Event
 
 
 class OperationQuery(BaseModel):

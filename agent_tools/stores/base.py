@@ -12,6 +12,7 @@ from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
     Event,
+    InputRoundChange,
     Lease,
     OperationPage,
     OperationQuery,
@@ -81,6 +82,16 @@ class Store(Protocol):
 
         Writes the event in the same transaction. Does not need the lease; a
         holder learns of the change on its next commit or renewal.
+        """
+
+    async def save_input_round(
+        self, change: InputRoundChange, now: float
+    ) -> OperationRecord | None:
+        """Write the round and status if the revision is still ``change.expected_revision``.
+
+        Writes the event in the same transaction and counts as a change (revision
+        + 1). Returns the new record, or None when the revision moved on (or the
+        operation is gone): the caller reads again and retries.
         """
 
     async def read_items(self, operation_id: str, after_seq: int, limit: int) -> list[ResultItem]:

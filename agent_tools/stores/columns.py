@@ -6,13 +6,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from agent_tools.core.input_requests import InputRound
 from agent_tools.core.records import ErrorInfo, OperationRecord, ProgressRecord, RunSettings
 from agent_tools.core.status import OperationStatus
 
 COLUMNS = (
     "operation_id, operation_type, type_version, owner, input, settings, state, status, "
     "progress, next_chunk_index, item_count, result, error, created_at, updated_at, "
-    "lease_holder, lease_expires_at, lease_token, priority, expires_at, revision"
+    "lease_holder, lease_expires_at, lease_token, priority, expires_at, revision, input_round"
 )
 """The columns a record is read from, in the order of :func:`to_record`."""
 
@@ -49,6 +50,7 @@ def to_record(row: Sequence[Any]) -> OperationRecord:
         priority=row[18],
         expires_at=row[19],
         revision=row[20],
+        input_round=None if row[21] is None else InputRound.model_validate_json(row[21]),
     )
 
 
@@ -76,5 +78,11 @@ def to_row(record: OperationRecord) -> tuple[Any, ...]:
         record.priority,
         record.expires_at,
         record.revision,
+        dump_input_round(record.input_round),
         record.settings.mode,
     )
+
+
+def dump_input_round(input_round: InputRound | None) -> str | None:
+    """The ``input_round`` column: JSON, or NULL when the operation asked nothing."""
+    return None if input_round is None else input_round.model_dump_json()

@@ -9,6 +9,7 @@ from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
     Event,
+    InputRoundChange,
     Lease,
     OperationPage,
     OperationQuery,
@@ -126,6 +127,7 @@ class MemoryStore:
         record.next_chunk_index = checkpoint.next_chunk_index
         record.result = checkpoint.result
         record.error = checkpoint.error
+        record.input_round = checkpoint.input_round
         record.updated_at = checkpoint.event.at
         if checkpoint.expires_at is not None:
             record.expires_at = checkpoint.expires_at
@@ -149,6 +151,21 @@ class MemoryStore:
             record.result = change.result
         if change.expires_at is not None:
             record.expires_at = change.expires_at
+        record.updated_at = now
+        record.revision += 1
+        self._events[record.operation_id].append(change.event)
+        await self._notify()
+        return record.model_copy(deep=True)
+
+    async def save_input_round(
+        self, change: InputRoundChange, now: float
+    ) -> OperationRecord | None:
+        record = self._records.get(change.operation_id)
+        if record is None or record.revision != change.expected_revision:
+            return None
+        change = change.model_copy(deep=True)
+        record.input_round = change.input_round
+        record.status = change.status
         record.updated_at = now
         record.revision += 1
         self._events[record.operation_id].append(change.event)

@@ -19,6 +19,7 @@ from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
     Event,
+    InputRoundChange,
     Lease,
     OperationPage,
     OperationQuery,
@@ -26,7 +27,14 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.stores.columns import COLUMNS, INSERT_COLUMNS, dump, to_record, to_row
+from agent_tools.stores.columns import (
+    COLUMNS,
+    INSERT_COLUMNS,
+    dump,
+    dump_input_round,
+    to_record,
+    to_row,
+)
 from agent_tools.stores.postgres_schema import CHANNEL, migrate
 from agent_tools.stores.url_options import pop_query_option
 from agent_tools.stores.waiters import ChangeWaiters
@@ -233,7 +241,7 @@ class PostgresStore:
                 "input = $6, state = $7, progress = $8, next_chunk_index = $9, "
                 "item_count = item_count + cardinality($15::text[]), result = $10, "
                 "error = $11, updated_at = $12, expires_at = COALESCE($13, expires_at), "
-                f"revision = revision + 1{lease_clause} "
+                f"input_round = $18, revision = revision + 1{lease_clause} "
                 "WHERE operation_id = $1 AND lease_token = $2 AND status = $3 "
                 "RETURNING item_count), "
                 "new_items AS (INSERT INTO items (operation_id, seq, output) "
@@ -259,6 +267,7 @@ class PostgresStore:
                 [dump(output) for output in checkpoint.items],
                 dump(checkpoint.event.detail),
                 CHANNEL(self.schema),
+                dump_input_round(checkpoint.input_round),
             )
             if item_count is not None:
                 return "committed"
@@ -282,6 +291,26 @@ class PostgresStore:
                 change.expires_at,
                 now,
                 [status.value for status in change.expected],
+            )
+            if row is None:
+                return None
+            await self._event(connection, change.operation_id, change.event)
+            await self._notify(connection, change.operation_id)
+        return to_record(row)
+
+    async def save_input_round(
+        self, change: InputRoundChange, now: float
+    ) -> OperationRecord | None:
+        async with self._connection() as connection, connection.transaction():
+            row = await connection.fetchrow(
+                "UPDATE operations SET input_round = $2, status = $3, updated_at = $4, "
+                "revision = revision + 1 WHERE operation_id = $1 AND revision = $5 "
+                f"RETURNING {COLUMNS}",
+                change.operation_id,
+                dump_input_round(change.input_round),
+                change.status.value,
+                now,
+                change.expected_revision,
             )
             if row is None:
                 return None

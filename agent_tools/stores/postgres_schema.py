@@ -48,6 +48,7 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX events_by_operation ON events (operation_id, id)",
     ],
+    ["ALTER TABLE operations ADD COLUMN input_round TEXT"],
 ]
 """Each entry moves the schema one version up; never edit one that has shipped."""
 

@@ -18,11 +18,13 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from agent_tools.core.errors import StoreError
+from agent_tools.core.input_requests import InputRound
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
     ErrorInfo,
     Event,
+    InputRoundChange,
     Lease,
     OperationPage,
     OperationQuery,
@@ -80,7 +82,12 @@ def _fields(record: OperationRecord) -> dict[str, str]:
         "priority": str(record.priority),
         "expires_at": _number(record.expires_at),
         "revision": str(record.revision),
+        "input_round": _dump_input_round(record.input_round),
     }
+
+
+def _dump_input_round(input_round: InputRound | None) -> str:
+    return "" if input_round is None else input_round.model_dump_json()
 
 
 def _record(fields: dict[str, str]) -> OperationRecord:
@@ -106,6 +113,10 @@ def _record(fields: dict[str, str]) -> OperationRecord:
         priority=int(fields["priority"]),
         expires_at=_optional_float(fields["expires_at"]),
         revision=int(fields["revision"]),
+        # Operations stored before questions existed have no such field.
+        input_round=InputRound.model_validate_json(fields["input_round"])
+        if fields.get("input_round")
+        else None,
     )
 
 
@@ -149,7 +160,7 @@ class RedisStore:
                 "Check that the server is running and the URL is right.",
             ) from failure
         self._client = client
-        for name in ("CREATE", "ACQUIRE", "RENEW", "RELEASE", "COMMIT", "CHANGE_STATUS", "PURGE"):
+        for name in redis_scripts.SCRIPTS:
             self._scripts[name] = client.register_script(getattr(redis_scripts, name))
         pubsub = client.pubsub()
         await pubsub.subscribe(self._key("changed"))
@@ -272,6 +283,7 @@ class RedisStore:
             _number(checkpoint.expires_at),
             "1" if checkpoint.release_lease else "0",
             checkpoint.event.model_dump_json(),
+            _dump_input_round(checkpoint.input_round),
             str(len(checkpoint.items)),
             *(_dump(item) for item in checkpoint.items),
         )
@@ -297,6 +309,20 @@ class RedisStore:
         if change.expires_at is not None:
             await self._expire_keys(change.operation_id, change.expires_at)
         return _record(_pairs(flat))
+
+    async def save_input_round(
+        self, change: InputRoundChange, now: float
+    ) -> OperationRecord | None:
+        flat = await self._run(
+            "SAVE_INPUT_ROUND",
+            change.operation_id,
+            str(change.expected_revision),
+            _dump_input_round(change.input_round),
+            change.status.value,
+            _number(now),
+            change.event.model_dump_json(),
+        )
+        return _record(_pairs(flat)) if flat else None
 
     async def _expire_keys(self, operation_id: str, expires_at: float) -> None:
         at = int(expires_at) + EXPIRED_KEY_GRACE_S

@@ -98,11 +98,12 @@ redis.call('HSET', key, 'status', status, 'type_version', ARGV[6], 'input', ARGV
   'state', ARGV[8], 'progress', ARGV[9], 'next_chunk_index', ARGV[10], 'result', ARGV[11],
   'error', ARGV[12], 'updated_at', ARGV[13])
 set_expiry(p, id, ARGV[14])
+redis.call('HSET', key, 'input_round', ARGV[17])
 if ARGV[15] == '1' then redis.call('HSET', key, 'lease_holder', '', 'lease_expires_at', '') end
-local count = tonumber(ARGV[17])
+local count = tonumber(ARGV[18])
 if count > 0 then
   redis.call('HINCRBY', key, 'item_count', count)
-  for i = 18, 17 + count do redis.call('RPUSH', p .. ':items:' .. id, ARGV[i]) end
+  for i = 19, 18 + count do redis.call('RPUSH', p .. ':items:' .. id, ARGV[i]) end
 end
 if status ~= expected then index_status(p, id, expected, status) end
 changed(p, id, ARGV[16])
@@ -131,6 +132,21 @@ return redis.call('HGETALL', key)
 """
 )
 
+SAVE_INPUT_ROUND = (
+    COMMON
+    + """
+local p, id, revision, input_round, status = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local updated_at, event = ARGV[6], ARGV[7]
+local key = p .. ':op:' .. id
+local fields = redis.call('HMGET', key, 'revision', 'status')
+if not fields[1] or fields[1] ~= revision then return false end
+redis.call('HSET', key, 'input_round', input_round, 'status', status, 'updated_at', updated_at)
+if fields[2] ~= status then index_status(p, id, fields[2], status) end
+changed(p, id, event)
+return redis.call('HGETALL', key)
+"""
+)
+
 PURGE = """
 local p, now = ARGV[1], ARGV[2]
 local expired = redis.call('ZRANGEBYSCORE', p .. ':expiring', '-inf', now)
@@ -144,3 +160,15 @@ for _, id in ipairs(expired) do
 end
 return #expired
 """
+
+SCRIPTS = (
+    "CREATE",
+    "ACQUIRE",
+    "RENEW",
+    "RELEASE",
+    "COMMIT",
+    "CHANGE_STATUS",
+    "SAVE_INPUT_ROUND",
+    "PURGE",
+)
+"""The names of the scripts above, which the store registers when it opens."""

@@ -26,6 +26,7 @@ from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
     Event,
+    InputRoundChange,
     Lease,
     OperationPage,
     OperationQuery,
@@ -33,7 +34,14 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.stores.columns import COLUMNS, INSERT_COLUMNS, dump, to_record, to_row
+from agent_tools.stores.columns import (
+    COLUMNS,
+    INSERT_COLUMNS,
+    dump,
+    dump_input_round,
+    to_record,
+    to_row,
+)
 from agent_tools.stores.sqlite_rows import get_record, immediate, insert_event
 from agent_tools.stores.sqlite_schema import migrate
 from agent_tools.stores.waiters import ChangeWaiters
@@ -218,7 +226,7 @@ class SqliteStore:
         update = (
             "UPDATE operations SET status = ?, type_version = ?, input = ?, state = ?, "
             "progress = ?, next_chunk_index = ?, item_count = item_count + ?, result = ?, "
-            "error = ?, updated_at = ?, expires_at = COALESCE(?, expires_at), "
+            "error = ?, input_round = ?, updated_at = ?, expires_at = COALESCE(?, expires_at), "
             f"revision = revision + 1{lease_clause} "
             "WHERE operation_id = ? AND lease_token = ? AND status = ? "
             "RETURNING item_count"
@@ -233,6 +241,7 @@ class SqliteStore:
             len(checkpoint.items),
             dump(checkpoint.result),
             None if checkpoint.error is None else checkpoint.error.model_dump_json(),
+            dump_input_round(checkpoint.input_round),
             checkpoint.event.at,
             checkpoint.expires_at,
             checkpoint.operation_id,
@@ -299,6 +308,34 @@ class SqliteStore:
         if changed is not None:
             self._waiters.wake(change.operation_id)
         return changed
+
+    async def save_input_round(
+        self, change: InputRoundChange, now: float
+    ) -> OperationRecord | None:
+        sql = (
+            "UPDATE operations SET input_round = ?, status = ?, updated_at = ?, "
+            "revision = revision + 1 WHERE operation_id = ? AND revision = ? "
+            f"RETURNING {COLUMNS}"
+        )
+        parameters = (
+            dump_input_round(change.input_round),
+            change.status.value,
+            now,
+            change.operation_id,
+            change.expected_revision,
+        )
+
+        def apply(db: sqlite3.Connection) -> OperationRecord | None:
+            with immediate(db):
+                row = db.execute(sql, parameters).fetchone()
+                if row is not None:
+                    insert_event(db, change.operation_id, change.event)
+            return None if row is None else to_record(row)
+
+        saved = await self._run(apply)
+        if saved is not None:
+            self._waiters.wake(change.operation_id)
+        return saved
 
     # -- reads --------------------------------------------------------------------------
 

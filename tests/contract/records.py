@@ -6,6 +6,7 @@ import itertools
 import time
 from typing import Any
 
+from agent_tools.core.input_requests import InputRound
 from agent_tools.core.records import (
     Checkpoint,
     ErrorInfo,
@@ -59,6 +60,7 @@ def checkpoint(
     error: ErrorInfo | None = None,
     result: Any = None,
     expires_at: float | None = None,
+    input_round: InputRound | None = None,
 ) -> Checkpoint:
     return Checkpoint(
         operation_id=lease.operation_id,
@@ -73,6 +75,7 @@ def checkpoint(
         items=items if items is not None else [{"n": step}],
         result=result,
         error=error,
+        input_round=input_round,
         event=Event(kind="checkpoint", at=time.time(), detail={"step": step}),
         expires_at=expires_at,
         release_lease=release,

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from agent_tools.core.errors import StoreError
+from agent_tools.core.status import OperationStatus
+from agent_tools.stores.columns import INSERT_COLUMNS, to_row
 from agent_tools.stores.sqlite import SqliteStore
 from agent_tools.stores.sqlite_schema import MIGRATIONS
 from tests.contract.records import new_record
@@ -81,3 +83,33 @@ async def test_reopening_keeps_records_exactly_and_migrates_once(tmp_path: Path)
     with sqlite3.connect(tmp_path / "ops.db") as db:
         versions = [row[0] for row in db.execute("SELECT version FROM schema_version")]
     assert versions == [len(MIGRATIONS)]
+
+
+async def test_a_file_of_schema_version_1_is_migrated_and_its_records_read(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        db.execute("INSERT INTO schema_version VALUES (1)")
+        for statement in MIGRATIONS[0]:
+            db.execute(statement)
+    old = new_record("from-v1", status=OperationStatus.PAUSED)
+    columns = [name.strip() for name in INSERT_COLUMNS.split(",")]
+    v1_values = {
+        name: value
+        for name, value in zip(columns, to_row(old), strict=True)
+        if name != "input_round"
+    }
+    with sqlite3.connect(path) as db:
+        db.execute(
+            f"INSERT INTO operations ({', '.join(v1_values)}) "
+            f"VALUES ({', '.join('?' for _ in v1_values)})",
+            list(v1_values.values()),
+        )
+    store = SqliteStore(f"sqlite:///{path}")
+    await store.open()
+    try:
+        assert await store.get_operation("from-v1") == old
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchone() == (len(MIGRATIONS),)
