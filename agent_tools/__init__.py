@@ -18,6 +18,7 @@ from agent_tools.core.definitions import (
     operation,
 )
 from agent_tools.core.errors import AgentToolsError
+from agent_tools.core.input_requests import InputRequest, InputResponse
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.registry import OperationRegistry, default_registry
 from agent_tools.core.status import OperationStatus
@@ -35,6 +36,8 @@ __all__ = [
     "ChunkResult",
     "Engine",
     "ExecutionPolicy",
+    "InputRequest",
+    "InputResponse",
     "OpenAITools",
     "OperationList",
     "OperationRegistry",

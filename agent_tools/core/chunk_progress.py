@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from agent_tools.core.input_requests import InputResponse
 from agent_tools.core.policy import ExecutionPolicy
 
 
@@ -16,7 +17,9 @@ class ChunkProgress:
     call :meth:`report` for finer progress while the chunk runs (safe from any
     thread); use ``idempotency_key`` for external side effects so a re-run of
     the chunk after a crash does not repeat them; check ``cancel_requested``
-    in long sync loops to stop early.
+    in long sync loops to stop early. ``input_responses`` holds the answers to
+    the questions the previous chunk asked (``ChunkResult.ask``), by name; it is
+    empty for every other chunk.
     """
 
     operation_id: str
@@ -31,6 +34,7 @@ class ChunkProgress:
     """A plain flag: set by the engine's thread, read by the chunk's; a bool write is atomic."""
     reported_step: int | None = None
     reported_message: str | None = None
+    input_responses: dict[str, InputResponse] = field(default_factory=dict)
 
     @property
     def idempotency_key(self) -> str:

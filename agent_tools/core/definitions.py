@@ -8,9 +8,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
 from agent_tools.core.chunk_progress import ChunkProgress
+from agent_tools.core.input_requests import InputRequest, check_name
 
 ChunkFunction: TypeAlias = Callable[[Any, Any, ChunkProgress, int], Any]
 """``fn(input, state, progress, chunk_index) -> ChunkResult`` (sync or async)."""
@@ -40,7 +41,9 @@ class ChunkResult(BaseModel):
     ``output`` is appended to the result log as one item (unless None);
     ``items`` appends several. ``next_state`` is what the next chunk receives.
     When ``completed`` is true, ``result`` (or, if None, ``next_state``)
-    becomes the operation's final result.
+    becomes the operation's final result. ``ask`` puts questions to the caller:
+    the operation rests until all are answered, and the next chunk reads the
+    answers from ``progress.input_responses`` by the same names.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=False)
@@ -51,6 +54,20 @@ class ChunkResult(BaseModel):
     progress_update: ProgressUpdate | None = None
     completed: bool = False
     result: JsonValue = None
+    ask: dict[str, InputRequest] = Field(default_factory=dict)
+
+    @field_validator("ask")
+    @classmethod
+    def _names_are_keys(cls, ask: dict[str, InputRequest]) -> dict[str, InputRequest]:
+        for name in ask:
+            check_name(name)
+        return ask
+
+    @model_validator(mode="after")
+    def _asks_only_while_running(self) -> ChunkResult:
+        if self.ask and self.completed:
+            raise ValueError("a chunk that asks for input cannot also complete the operation")
+        return self
 
     def outputs(self) -> list[JsonValue]:
         """The result items this chunk adds, in order."""

@@ -173,6 +173,28 @@ class OperationBusyError(AgentToolsError):
         )
 
 
+class InputNotRequestedError(AgentToolsError):
+    """Answers for questions the operation is not waiting on."""
+
+    code = "input_not_requested"
+
+    def __init__(self, operation_id: str, keys: list[str], outstanding: list[str]) -> None:
+        hint = (
+            f"Answer the questions it waits on, by key: {', '.join(outstanding)} "
+            "(their messages and schemas are in input_requests)."
+            if outstanding
+            else "It waits on no question now: call get_progress to see where it stands, "
+            "or resume to continue it."
+        )
+        super().__init__(
+            f"Operation {operation_id!r} is not waiting for an answer to "
+            f"{', '.join(keys) or '(no keys given)'}.",
+            hint,
+            operation_id=operation_id,
+            outstanding=outstanding,
+        )
+
+
 class StoreError(AgentToolsError):
     code = "store_error"
 

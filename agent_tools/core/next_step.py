@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_tools.core.records import OperationRecord
+from agent_tools.core.records import OperationRecord, waiting_for_input
 from agent_tools.core.status import OperationStatus
 
 
@@ -21,6 +21,17 @@ def _remaining_phrase(record: OperationRecord) -> str:
         eta = progress.eta_seconds
         parts.append("under 1 s of work left" if eta < 1 else f"about {eta:.0f} s of work left")
     return ", ".join(parts)
+
+
+def _answer_phrase(record: OperationRecord, op: str) -> str:
+    assert record.input_round is not None
+    keys = sorted(record.input_round.outstanding)
+    example = ", ".join(f'"{key}": {{"action": "accept", "content": {{...}}}}' for key in keys)
+    return (
+        f"Waiting for answers to {len(keys)} question(s) in input_requests (ask the user "
+        f"when they need a person's decision). Call provide_input({op}, responses={{{example}}}); "
+        "content must match each question's requested_schema. It resumes once all are answered."
+    )
 
 
 def next_step(
@@ -49,6 +60,8 @@ def next_step(
             "Cancelled; it will not run again. Start a new operation with "
             "execute_incrementally if the work is still needed."
         )
+    if waiting_for_input(record):
+        return _answer_phrase(record, op)
     if agent_driven:
         if remaining_agent_steps:
             step = remaining_agent_steps[0]

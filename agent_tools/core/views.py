@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, JsonValue
 
+from agent_tools.core.input_requests import InputRequest
 from agent_tools.core.records import ErrorInfo, OperationRecord, ResultItem, RunMode
 from agent_tools.core.status import OperationStatus
 
@@ -61,6 +62,11 @@ class OperationView(BaseModel):
     error: ErrorInfo | None = None
     agent_task: AgentTaskView | None = Field(
         default=None, description="Present for agent-driven operations (type agent_task)."
+    )
+    input_requests: dict[str, InputRequest] = Field(
+        default_factory=dict,
+        description="Questions the operation waits on, by key: answer them with provide_input. "
+        "It does no work until every one is answered.",
     )
     next_step: str = Field(description="What to call next, in plain words.")
     created_at: str

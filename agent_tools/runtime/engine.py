@@ -7,6 +7,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any
@@ -19,7 +20,14 @@ from agent_tools.core.errors import (
     OperationNotFoundError,
 )
 from agent_tools.core.policy import ExecutionPolicy
-from agent_tools.core.records import ErrorInfo, Event, OperationQuery, OperationRecord, RunMode
+from agent_tools.core.records import (
+    ErrorInfo,
+    Event,
+    OperationQuery,
+    OperationRecord,
+    RunMode,
+    waiting_for_input,
+)
 from agent_tools.core.registry import OperationRegistry, default_registry
 from agent_tools.core.status import OperationStatus
 from agent_tools.core.views import (
@@ -34,6 +42,7 @@ from agent_tools.runtime.background import BackgroundDispatcher, InProcessDispat
 from agent_tools.runtime.chunk_call import make_process_pool
 from agent_tools.runtime.control import change_status_or_explain
 from agent_tools.runtime.cursors import list_cursor, list_position
+from agent_tools.runtime.input_answers import outstanding_keys, parse_responses, record_answers
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
@@ -207,6 +216,36 @@ class Engine:
         budget_s = self._budget_s(budget_ms)
         return await self._continue(await self._get(operation_id), budget_s, cursor, on_progress)
 
+    async def provide_input(
+        self,
+        operation_id: str,
+        responses: Mapping[str, Any],
+        *,
+        budget_ms: int | None = None,
+        cursor: str | None = None,
+        on_progress: OnProgress | None = None,
+        ignore_unknown: bool = False,
+    ) -> OperationView:
+        """Answer questions the operation asked (its view's ``input_requests``), by key.
+
+        Each answer is ``{"action": "accept", "content": {...}}`` (or ``decline`` /
+        ``cancel``). Partial answers are kept; once every question is answered the
+        operation continues, like :meth:`resume`, for ``budget_ms``. Answers to keys
+        it is not waiting on are refused, or skipped with ``ignore_unknown``.
+        """
+        await self.start()
+        budget_s = self._budget_s(budget_ms)
+        record = await self._get(operation_id)
+        if ignore_unknown:
+            # Skipped before parsing: what is sent for keys we do not wait on is not ours to judge.
+            waiting_on = outstanding_keys(record)
+            responses = {key: value for key, value in responses.items() if key in waiting_on}
+        answers = parse_responses(responses)
+        record = await record_answers(self.store, record, answers, ignore_unknown=ignore_unknown)
+        if record.input_round is None or not record.input_round.complete:
+            return await self._view(record, cursor)
+        return await self._continue(record, budget_s, cursor, on_progress)
+
     async def get_progress(self, operation_id: str, *, wait_ms: int = 0) -> OperationView:
         """Status and progress; with ``wait_ms``, wait until progress changes first."""
         await self.start()
@@ -367,7 +406,7 @@ class Engine:
     ) -> OperationView:
         deadline = time.monotonic() + budget_s
         definition = self._definition_for(record)
-        if record.status.is_terminal:
+        if record.status.is_terminal or waiting_for_input(record):
             return await self._view(record, cursor)
         if definition.agent_driven:
             if record.status is not OperationStatus.RUNNING:

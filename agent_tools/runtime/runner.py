@@ -23,6 +23,7 @@ from pydantic import JsonValue
 from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.definitions import OperationType
 from agent_tools.core.errors import AgentToolsError
+from agent_tools.core.input_requests import InputResponse, InputRound
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.progress import advance
 from agent_tools.core.records import (
@@ -86,6 +87,8 @@ class OperationRunner:
         self._chunk_progress: ChunkProgress | None = None
         self._listeners: set[ProgressListener] = set()
         self._chunk_estimate_s: float | None = None
+        self._input_round: InputRound | None = record.input_round
+        """What every commit writes: the stored round until a chunk has read its answers."""
         self.accepting = True
         self.finished = asyncio.Event()
         self.more_work = True
@@ -206,6 +209,7 @@ class OperationRunner:
         last_commit = time.monotonic()
         chunks_this_run = 0
         loop = asyncio.get_running_loop()
+        answers = _answers_by_name(record.input_round)
         while self._should_start_chunk(chunks_this_run):
             chunk_progress = ChunkProgress(
                 operation_id=record.operation_id,
@@ -215,6 +219,7 @@ class OperationRunner:
                 chunk_size=record.settings.chunk_size,
                 policy=self._env.policy,
                 listener=self._thread_safe_listener(loop, progress.total_steps),
+                input_responses=answers if chunks_this_run == 0 else {},
             )
             self._chunk_progress = chunk_progress
             started = time.monotonic()
@@ -258,10 +263,22 @@ class OperationRunner:
             progress = advance(progress, result.progress_update, 1, elapsed)
             state = result.next_state
             pending_items.extend(result.outputs())
+            self._input_round = InputRound.asked(next_index, result.ask) if result.ask else None
             next_index += 1
             self._emit(
                 float(progress.current_step), _as_float(progress.total_steps), progress.message
             )
+            if result.ask:
+                await self._commit(
+                    target=OperationStatus.PAUSED,
+                    state=state,
+                    progress=progress,
+                    next_index=next_index,
+                    items=pending_items,
+                    event=_chunk_event("input_requested", pending_from, next_index),
+                )
+                self.more_work = False
+                return
             if result.completed:
                 final = result.result if result.result is not None else result.next_state
                 done = progress.model_copy(
@@ -362,6 +379,7 @@ class OperationRunner:
                 items=items,
                 result=result,
                 error=error,
+                input_round=self._input_round,
                 event=event,
                 expires_at=time.time() + retention if terminal and retention else None,
                 release_lease=not keep_lease or terminal,
@@ -381,6 +399,13 @@ class OperationRunner:
             status = target if target.is_terminal else OperationStatus.PAUSED
             keep_lease = False
         return "status_changed"
+
+
+def _answers_by_name(input_round: InputRound | None) -> dict[str, InputResponse]:
+    """The answers the first chunk of a run reads: those of a fully answered round."""
+    if input_round is None or not input_round.complete:
+        return {}
+    return dict(input_round.responses)
 
 
 def _chunk_event(kind: str, first_chunk: int, next_chunk: int) -> Event:

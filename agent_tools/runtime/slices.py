@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from agent_tools.core.definitions import OperationType
-from agent_tools.core.records import OperationRecord
+from agent_tools.core.records import OperationRecord, waiting_for_input
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.control import to_running
 from agent_tools.runtime.migration import migrate
@@ -117,6 +117,9 @@ class Runners:
         if lease is None:
             return None
         record = await self._get(operation_id)
+        if waiting_for_input(record):
+            await self._store.release_lease(lease)
+            return None
         if record.status in (OperationStatus.PENDING, OperationStatus.PAUSED) and not (
             record.status is OperationStatus.PAUSED and rest_status is OperationStatus.RUNNING
         ):

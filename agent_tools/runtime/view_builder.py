@@ -103,6 +103,9 @@ def build_view(
         result=record.result,
         error=record.error,
         agent_task=agent_task,
+        input_requests=record.input_round.outstanding
+        if record.input_round is not None and not record.status.is_terminal
+        else {},
         next_step=next_step(
             record,
             next_cursor=next_cursor,

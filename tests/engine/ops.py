@@ -9,7 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent_tools import ChunkProgress, ChunkResult, OperationRegistry, RetryPolicy, operation
+from agent_tools import (
+    ChunkProgress,
+    ChunkResult,
+    InputRequest,
+    OperationRegistry,
+    RetryPolicy,
+    operation,
+)
 from agent_tools.core.definitions import ProgressUpdate
 
 registry = OperationRegistry()
@@ -167,3 +174,48 @@ async def versioned_v2(
         next_state={"position": position + 1},
         completed=position + 1 >= len(task.words),
     )
+
+
+class ReviewInput(BaseModel):
+    files: list[str] = Field(min_length=1)
+
+
+DELETE_QUESTION = {
+    "type": "object",
+    "properties": {"delete": {"type": "boolean"}},
+    "required": ["delete"],
+}
+NOTE_QUESTION = {"type": "object", "properties": {"note": {"type": "string"}}}
+
+
+@operation(name="review", input_model=ReviewInput, register=False)
+async def review(
+    task: ReviewInput, state: Any, progress: ChunkProgress, chunk_index: int
+) -> ChunkResult:
+    """Two chunks per file: one asks whether to delete it (and for a note), one acts on it."""
+    position, asked = state or (0, False)
+    file = task.files[position]
+    if not asked:
+        return ChunkResult(
+            next_state=[position, True],
+            ask={
+                "delete": InputRequest(message=f"Delete {file}?", requested_schema=DELETE_QUESTION),
+                "note": InputRequest(message="A note for the log?", requested_schema=NOTE_QUESTION),
+            },
+        )
+    delete, note = progress.input_responses["delete"], progress.input_responses["note"]
+    done = position + 1 >= len(task.files)
+    return ChunkResult(
+        output={
+            "file": file,
+            "deleted": delete.accepted and delete.content == {"delete": True},
+            "note": (note.content or {}).get("note") if note.accepted else note.action,
+        },
+        next_state=[position + 1, False],
+        progress_update=ProgressUpdate(advance=1),
+        completed=done,
+        result={"reviewed": len(task.files)} if done else None,
+    )
+
+
+registry.register(review)
