@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
 from agent_tools.core.errors import InvalidInputError, validation_problems
+from agent_tools.core.input_requests import InputResponse
 from agent_tools.core.registry import OperationRegistry
 from agent_tools.core.views import OperationList, OperationTypeList, OperationView
 from agent_tools.runtime.engine import Engine, OnProgress
@@ -69,6 +70,24 @@ class ResumeArguments(_Arguments):
     operation_id: str = OPERATION_ID
     budget_ms: int | None = Field(
         default=None, ge=0, description="How long this call may work before it returns (ms)."
+    )
+    cursor: str | None = Field(
+        default=None,
+        description="next_cursor from your previous response: only newer items come back.",
+    )
+
+
+class ProvideInputArguments(_Arguments):
+    operation_id: str = OPERATION_ID
+    responses: dict[str, InputResponse] = Field(
+        description="Answers by the keys of the operation's input_requests: "
+        '{"<key>": {"action": "accept", "content": {...}}}; content matches the '
+        "question's requested_schema. Use action decline or cancel to refuse."
+    )
+    budget_ms: int | None = Field(
+        default=None,
+        ge=0,
+        description="Once every question is answered, how long this call may work (ms).",
     )
     cursor: str | None = Field(
         default=None,
@@ -170,6 +189,19 @@ async def _resume(
     )
 
 
+async def _provide_input(
+    engine: Engine, arguments: BaseModel, on_progress: OnProgress | None
+) -> BaseModel:
+    assert isinstance(arguments, ProvideInputArguments)
+    return await engine.provide_input(
+        arguments.operation_id,
+        {key: answer.model_dump() for key, answer in arguments.responses.items()},
+        budget_ms=arguments.budget_ms,
+        cursor=arguments.cursor,
+        on_progress=on_progress,
+    )
+
+
 async def _get_results(engine: Engine, arguments: BaseModel, _: OnProgress | None) -> BaseModel:
     assert isinstance(arguments, GetResultsArguments)
     return await engine.get_results(
@@ -233,6 +265,15 @@ TOOLS: tuple[ToolSpec, ...] = (
         ResumeArguments,
         OperationView,
         _resume,
+    ),
+    ToolSpec(
+        "provide_input",
+        "Answer the questions an operation waits on (its input_requests, by key), e.g. a "
+        "confirmation before it deletes something. Ask the user when the question needs a "
+        "person. Once all are answered it continues, like resume, for budget_ms.",
+        ProvideInputArguments,
+        OperationView,
+        _provide_input,
     ),
     ToolSpec(
         "get_progress",

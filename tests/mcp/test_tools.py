@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
-from tests.mcp.conftest import ConnectFactory, structured
+from tests.mcp.conftest import ConnectFactory, structured, tool_error
 from tests.mcp.helpers import call, output_validators, resume_until_done
 
 CATALOG_TOOLS = {
     "execute_incrementally",
     "get_progress",
     "resume",
+    "provide_input",
     "get_results",
     "pause",
     "cancel",
@@ -237,3 +238,33 @@ async def test_text_content_has_a_summary_and_the_whole_result(connect: ConnectF
     assert result.structured_content["operation_id"] in summary
     assert "Next:" in summary
     assert json.loads(full) == result.structured_content
+
+
+async def test_provide_input_answers_an_operation_that_asked_and_it_finishes(
+    connect: ConnectFactory,
+) -> None:
+    async with connect() as client:
+        asked = await call(
+            client, "execute_incrementally", operation_type="approval", input={"plan": "print"}
+        )
+        [(key, question)] = asked["input_requests"].items()
+        refused = await client.call_tool(
+            "provide_input",
+            {"operation_id": asked["operation_id"], "responses": {key: {"content": {"copies": 0}}}},
+        )
+        still_waiting = await call(client, "get_progress", operation_id=asked["operation_id"])
+        done = await call(
+            client,
+            "provide_input",
+            operation_id=asked["operation_id"],
+            responses={key: {"action": "accept", "content": {"copies": 3}}},
+        )
+    assert asked["status"] == "paused" and "provide_input" in asked["next_step"]
+    assert question["message"] == "Approve: print?"
+    assert question["requested_schema"]["required"] == ["copies"]
+    error = tool_error(refused)
+    assert error["code"] == "invalid_input" and "minimum" in error["message"]
+    assert still_waiting["input_requests"].keys() == {key}
+    assert done["status"] == "completed"
+    assert done["result"] == {"approved": 3}
+    assert [item["output"] for item in done["items"]] == [{"copies": 3}]

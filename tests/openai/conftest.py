@@ -13,6 +13,7 @@ from tests.engine import ops
 def registry() -> OperationRegistry:
     registry = builtin_registry()
     registry.register(ops.count)
+    registry.register(ops.review)
     return registry
 
 

@@ -48,6 +48,7 @@ def test_every_tool_and_a_start_function_per_type_are_offered(tools: OpenAITools
     assert {
         "execute_incrementally",
         "resume",
+        "provide_input",
         "get_progress",
         "get_results",
         "pause",

@@ -119,3 +119,23 @@ async def test_parallel_calls_run_together_and_answer_in_order(tools: OpenAITool
     assert [m["tool_call_id"] for m in messages] == ["c0", "c1", "c2", "c3"]
     assert all(json.loads(m["content"])["status"] == "completed" for m in messages)
     await asyncio.sleep(0)
+
+
+async def test_questions_are_answered_through_provide_input_in_strict_mode(
+    tools: OpenAITools,
+) -> None:
+    asked = json.loads((await tools.handle(chat_call("start_review", {"files": ["a"]})))["content"])
+    assert sorted(asked["input_requests"]) == ["delete@0", "note@0"]
+    answers = {
+        "delete@0": {"action": "accept", "content": {"delete": True}},
+        "note@0": {"action": "decline", "content": None},
+    }
+    strict_arguments = {
+        "operation_id": asked["operation_id"],
+        "responses": json.dumps(answers),
+        "budget_ms": None,
+        "cursor": None,
+    }
+    done = json.loads((await tools.handle(chat_call("provide_input", strict_arguments)))["content"])
+    assert done["status"] == "completed"
+    assert done["items"][0]["output"] == {"file": "a", "deleted": True, "note": "decline"}

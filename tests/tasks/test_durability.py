@@ -81,6 +81,35 @@ def test_a_task_cancelled_before_a_restart_stays_cancelled(
     assert operation_view(restarted, task_id)["progress"]["current_step"] == steps_at_cancel
 
 
+def answer(client: WireClient, task_id: str, responses: dict[str, Any]) -> dict[str, Any]:
+    return client.request("tasks/update", {"taskId": task_id, "inputResponses": responses})
+
+
+def test_a_task_waiting_for_input_survives_a_kill_and_finishes_once_answered(
+    start_tasks_server: StartServer,
+) -> None:
+    first = start_tasks_server()
+    client = WireClient(first.url)
+    task_id = client.call_tool("confirm_delete", {"filename": "report.pdf"})["taskId"]
+    waiting = client.wait_for(task_id, lambda task: task["status"] == "input_required")
+    [(key, question)] = waiting["inputRequests"].items()
+    assert question["method"] == "elicitation/create"
+    assert question["params"]["message"] == "Delete report.pdf?"
+    first.kill()
+
+    restarted = WireClient(start_tasks_server().url)
+    assert restarted.get_task(task_id)["inputRequests"].keys() == {key}
+    with pytest.raises(RpcError) as refused:
+        answer(restarted, task_id, {key: {"action": "accept", "content": {"confirm": "yes"}}})
+    assert refused.value.code == INVALID_PARAMS
+    assert "boolean" in str(refused.value)
+    assert restarted.get_task(task_id)["status"] == "input_required"
+
+    answer(restarted, task_id, {key: {"action": "accept", "content": {"confirm": True}}})
+    finished = restarted.wait_for(task_id, lambda task: task["status"] in TERMINAL)
+    assert result_text(finished) == "Deletion of report.pdf confirmed."
+
+
 def test_a_finished_task_stays_readable_for_its_ttl_then_is_gone_and_purged(
     start_tasks_server: StartServer,
 ) -> None:

@@ -10,7 +10,12 @@ import httpx
 PROTOCOL_VERSION = "2026-07-28"
 TASKS = "io.modelcontextprotocol/tasks"
 TERMINAL = ("completed", "failed", "cancelled")
-NAME_FIELDS = {"tools/call": "name", "tasks/get": "taskId", "tasks/cancel": "taskId"}
+NAME_FIELDS = {
+    "tools/call": "name",
+    "tasks/get": "taskId",
+    "tasks/update": "taskId",
+    "tasks/cancel": "taskId",
+}
 
 
 class RpcError(Exception):

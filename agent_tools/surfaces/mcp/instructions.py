@@ -12,6 +12,8 @@ until status is completed.
 3. Progress is checkpointed after every chunk. After any interruption (a timeout, a \
 crash, a restart, a new conversation) call resume(operation_id) and work continues from \
 the last checkpoint; list_operations finds ids you have lost.
-4. For work you do yourself across many turns, start an agent_task and checkpoint each \
+4. When input_requests is not empty the operation waits on questions: get the answers \
+(from the user when a person must decide) and send them with provide_input.
+5. For work you do yourself across many turns, start an agent_task and checkpoint each \
 step with record_progress.
 Errors carry a code and a hint saying what to do instead."""

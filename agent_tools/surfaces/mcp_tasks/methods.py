@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field, JsonValue
 from agent_tools.core.definitions import OperationType
 from agent_tools.core.errors import (
     IllegalTransitionError,
+    InvalidInputError,
     OperationNotFoundError,
     UnknownOperationTypeError,
 )
@@ -56,12 +57,21 @@ class TaskMethods:
     async def update(
         self, context: ServerRequestContext[Any, Any], params: UpdateTaskParams
     ) -> dict[str, Any]:
-        """Acknowledge input responses; operations never wait on client input, so none is due."""
+        """Store the answers (durably, before the ack) and let the task go on once all are in.
+
+        Answers to keys the task does not wait on are ignored, as the spec asks;
+        malformed answers, or ones not matching their question's schema, are refused
+        with -32602 and nothing is stored.
+        """
         _require_negotiation(context, "tasks/update")
         check_routing_header(context, params.task_id)
         await self._find(params.task_id)
-        if params.input_responses:
-            logger.info("task %s: ignoring input responses nothing asked for", params.task_id)
+        try:
+            await self._engine.provide_input(
+                params.task_id, params.input_responses, budget_ms=0, ignore_unknown=True
+            )
+        except InvalidInputError as error:
+            raise MCPError(code=INVALID_PARAMS, message=str(error), data=error.as_dict()) from error
         return {}
 
     async def cancel(

@@ -1,6 +1,8 @@
 """An operation as the tasks extension's wire shapes: CreateTaskResult and DetailedTask.
 
-Statuses: pending, running and paused operations are ``working``. A failure the
+Statuses: pending, running and paused operations are ``working``, except one
+waiting on answers to its questions, which is ``input_required`` with each
+question as an ``elicitation/create`` form in ``inputRequests``. A failure the
 tool reported (a chunk raised a deliberate error) is ``completed`` with an
 ``isError`` result; a crash of the tool or a timeout, where no tool result
 exists, is ``failed`` with a JSON-RPC error object.
@@ -12,9 +14,16 @@ import time
 from datetime import datetime
 from typing import Any
 
-from mcp_types import INTERNAL_ERROR, CallToolResult, TextContent
+from mcp_types import (
+    INTERNAL_ERROR,
+    CallToolResult,
+    ElicitRequest,
+    ElicitRequestFormParams,
+    TextContent,
+)
 
 from agent_tools.core.definitions import OperationType
+from agent_tools.core.input_requests import InputRequest
 from agent_tools.core.status import OperationStatus
 from agent_tools.core.views import OperationView
 from agent_tools.surfaces.mcp.operation_tools import operation_result
@@ -66,7 +75,11 @@ def task_envelope(view: OperationView, definition: OperationType) -> dict[str, A
         "ttlMs": ttl_ms(view, definition),
         "pollIntervalMs": POLL_INTERVAL_MS,
     }
-    if view.status is OperationStatus.PAUSED:
+    if view.input_requests:
+        envelope["statusMessage"] = "Waiting for input: " + "; ".join(
+            request.message for request in view.input_requests.values()
+        )
+    elif view.status is OperationStatus.PAUSED:
         envelope["statusMessage"] = f"Paused. {view.next_step}"
     elif view.progress.message or view.next_step:
         envelope["statusMessage"] = view.progress.message or view.next_step
@@ -81,7 +94,11 @@ def create_task_result(view: OperationView, definition: OperationType) -> dict[s
 def detailed_task(view: OperationView, definition: OperationType) -> dict[str, Any]:
     """``tasks/get``: the envelope, plus the inlined tool result or error once terminal."""
     detailed = task_envelope(view, definition)
-    if view.status is OperationStatus.COMPLETED:
+    if view.input_requests:
+        detailed["inputRequests"] = {
+            key: _elicitation(request) for key, request in view.input_requests.items()
+        }
+    elif view.status is OperationStatus.COMPLETED:
         detailed["result"] = _dump(operation_result(view))
     elif view.status is OperationStatus.FAILED and not _crashed(view):
         detailed["result"] = _dump(_tool_error_result(view))
@@ -96,11 +113,20 @@ def detailed_task(view: OperationView, definition: OperationType) -> dict[str, A
 
 
 def task_status(view: OperationView) -> str:
+    if view.input_requests:
+        return "input_required"
     if view.status in WORKING_STATUSES:
         return WORKING_STATUSES[view.status]
     if view.status is OperationStatus.FAILED and not _crashed(view):
         return "completed"
     return view.status.value
+
+
+def _elicitation(request: InputRequest) -> dict[str, Any]:
+    form = ElicitRequestFormParams(
+        message=request.message, requested_schema=dict(request.requested_schema)
+    )
+    return ElicitRequest(params=form).model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 def _crashed(view: OperationView) -> bool:
