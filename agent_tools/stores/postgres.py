@@ -278,12 +278,12 @@ class PostgresStore:
         return "status_changed" if token == checkpoint.lease_token else "lease_lost"
 
     async def change_status(self, change: StatusChange, now: float) -> OperationRecord | None:
-        async with self._connection() as connection, connection.transaction():
-            row = await connection.fetchrow(
-                "UPDATE operations SET status = $2, error = COALESCE($3, error), "
-                "result = COALESCE($4, result), expires_at = COALESCE($5, expires_at), "
-                "updated_at = $6, revision = revision + 1 "
-                f"WHERE operation_id = $1 AND status = ANY($7::text[]) RETURNING {COLUMNS}",
+        return await self._update_with_event(
+            "UPDATE operations SET status = $2, error = COALESCE($3, error), "
+            "result = COALESCE($4, result), expires_at = COALESCE($5, expires_at), "
+            "updated_at = $6, revision = revision + 1 "
+            f"WHERE operation_id = $1 AND status = ANY($7::text[]) RETURNING {COLUMNS}",
+            (
                 change.operation_id,
                 change.status.value,
                 None if change.error is None else change.error.model_dump_json(),
@@ -291,31 +291,41 @@ class PostgresStore:
                 change.expires_at,
                 now,
                 [status.value for status in change.expected],
-            )
-            if row is None:
-                return None
-            await self._event(connection, change.operation_id, change.event)
-            await self._notify(connection, change.operation_id)
-        return to_record(row)
+            ),
+            change.event,
+        )
 
     async def save_input_round(
         self, change: InputRoundChange, now: float
     ) -> OperationRecord | None:
-        async with self._connection() as connection, connection.transaction():
-            row = await connection.fetchrow(
-                "UPDATE operations SET input_round = $2, status = $3, updated_at = $4, "
-                "revision = revision + 1 WHERE operation_id = $1 AND revision = $5 "
-                f"RETURNING {COLUMNS}",
+        return await self._update_with_event(
+            "UPDATE operations SET input_round = $2, status = $3, updated_at = $4, "
+            "revision = revision + 1 WHERE operation_id = $1 AND revision = $5 "
+            f"RETURNING {COLUMNS}",
+            (
                 change.operation_id,
                 dump_input_round(change.input_round),
                 change.status.value,
                 now,
                 change.expected_revision,
-            )
+            ),
+            change.event,
+        )
+
+    async def _update_with_event(
+        self, sql: str, parameters: tuple[Any, ...], event: Event
+    ) -> OperationRecord | None:
+        """Run an ``UPDATE ... RETURNING`` of one record (``$1`` its id), add its event, notify.
+
+        All in one transaction; returns the updated record, or None when nothing matched.
+        """
+        operation_id = parameters[0]
+        async with self._connection() as connection, connection.transaction():
+            row = await connection.fetchrow(sql, *parameters)
             if row is None:
                 return None
-            await self._event(connection, change.operation_id, change.event)
-            await self._notify(connection, change.operation_id)
+            await self._event(connection, operation_id, event)
+            await self._notify(connection, operation_id)
         return to_record(row)
 
     # -- reads ----------------------------------------------------------------------------

@@ -296,18 +296,7 @@ class SqliteStore:
             change.operation_id,
             *expected,
         )
-
-        def apply(db: sqlite3.Connection) -> OperationRecord | None:
-            with immediate(db):
-                row = db.execute(sql, parameters).fetchone()
-                if row is not None:
-                    insert_event(db, change.operation_id, change.event)
-            return None if row is None else to_record(row)
-
-        changed = await self._run(apply)
-        if changed is not None:
-            self._waiters.wake(change.operation_id)
-        return changed
+        return await self._update_with_event(sql, parameters, change.operation_id, change.event)
 
     async def save_input_round(
         self, change: InputRoundChange, now: float
@@ -324,18 +313,27 @@ class SqliteStore:
             change.operation_id,
             change.expected_revision,
         )
+        return await self._update_with_event(sql, parameters, change.operation_id, change.event)
+
+    async def _update_with_event(
+        self, sql: str, parameters: tuple[Any, ...], operation_id: str, event: Event
+    ) -> OperationRecord | None:
+        """Run an ``UPDATE ... RETURNING`` of one record and add its event in one transaction.
+
+        Returns the updated record, or None when the update matched nothing.
+        """
 
         def apply(db: sqlite3.Connection) -> OperationRecord | None:
             with immediate(db):
                 row = db.execute(sql, parameters).fetchone()
                 if row is not None:
-                    insert_event(db, change.operation_id, change.event)
+                    insert_event(db, operation_id, event)
             return None if row is None else to_record(row)
 
-        saved = await self._run(apply)
-        if saved is not None:
-            self._waiters.wake(change.operation_id)
-        return saved
+        updated = await self._run(apply)
+        if updated is not None:
+            self._waiters.wake(operation_id)
+        return updated
 
     # -- reads --------------------------------------------------------------------------
 
