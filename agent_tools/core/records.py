@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from agent_tools.core.input_requests import InputRound
+from agent_tools.core.input_requests import InputRequest, InputRound
 from agent_tools.core.status import OperationStatus
 
 RunMode = Literal["inline", "background"]
@@ -79,6 +79,13 @@ class OperationRecord(BaseModel):
 def waiting_for_input(record: OperationRecord) -> bool:
     """True while questions the operation asked are unanswered: it must not run until then."""
     return record.input_round is not None and not record.input_round.complete
+
+
+def open_questions(record: OperationRecord) -> dict[str, InputRequest]:
+    """The questions the operation waits on now, by key; none once it has ended."""
+    if record.status.is_terminal or record.input_round is None:
+        return {}
+    return record.input_round.outstanding
 
 
 class Lease(BaseModel):

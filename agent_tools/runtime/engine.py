@@ -26,6 +26,7 @@ from agent_tools.core.records import (
     OperationQuery,
     OperationRecord,
     RunMode,
+    open_questions,
     waiting_for_input,
 )
 from agent_tools.core.registry import OperationRegistry, default_registry
@@ -42,7 +43,7 @@ from agent_tools.runtime.background import BackgroundDispatcher, InProcessDispat
 from agent_tools.runtime.chunk_call import make_process_pool
 from agent_tools.runtime.control import change_status_or_explain
 from agent_tools.runtime.cursors import list_cursor, list_position
-from agent_tools.runtime.input_answers import outstanding_keys, parse_responses, record_answers
+from agent_tools.runtime.input_answers import parse_responses, record_answers
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
@@ -238,7 +239,7 @@ class Engine:
         record = await self._get(operation_id)
         if ignore_unknown:
             # Skipped before parsing: what is sent for keys we do not wait on is not ours to judge.
-            waiting_on = outstanding_keys(record)
+            waiting_on = open_questions(record)
             responses = {key: value for key, value in responses.items() if key in waiting_on}
         answers = parse_responses(responses)
         record = await record_answers(self.store, record, answers, ignore_unknown=ignore_unknown)

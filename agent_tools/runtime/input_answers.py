@@ -21,7 +21,7 @@ from agent_tools.core.errors import (
     validation_problems,
 )
 from agent_tools.core.input_requests import InputResponse, InputRound, answer_problems
-from agent_tools.core.records import Event, InputRoundChange, OperationRecord
+from agent_tools.core.records import Event, InputRoundChange, OperationRecord, open_questions
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.base import Store
 
@@ -47,13 +47,6 @@ def parse_responses(responses: Mapping[str, Any]) -> dict[str, InputResponse]:
     return parsed
 
 
-def outstanding_keys(record: OperationRecord) -> set[str]:
-    """Keys of the questions the operation is waiting on now."""
-    if record.status.is_terminal or record.input_round is None:
-        return set()
-    return set(record.input_round.outstanding)
-
-
 def merged_round(
     record: OperationRecord, responses: Mapping[str, InputResponse], *, ignore_unknown: bool
 ) -> InputRound | None:
@@ -63,12 +56,12 @@ def merged_round(
     :class:`InputNotRequestedError`, or skipped with ``ignore_unknown`` (the tasks
     extension asks servers to ignore them).
     """
-    current = None if record.status.is_terminal else record.input_round
-    outstanding = current.outstanding if current is not None else {}
+    outstanding = open_questions(record)
     unknown = sorted(key for key in responses if key not in outstanding)
     if unknown and not ignore_unknown:
         raise InputNotRequestedError(record.operation_id, unknown, sorted(outstanding))
     fresh = {key: answer for key, answer in responses.items() if key in outstanding}
+    current = record.input_round
     if current is None or not fresh:
         return None
     problems = [
@@ -97,9 +90,9 @@ async def record_answers(
     current = record
     for _ in range(CAS_ATTEMPTS):
         input_round = merged_round(current, responses, ignore_unknown=ignore_unknown)
-        if input_round is None or current.input_round is None:
+        if input_round is None:
             return current
-        answered = sorted(set(responses) & set(current.input_round.outstanding))
+        answered = sorted(set(responses) & set(open_questions(current)))
         resumes = (
             input_round.complete
             and current.settings.mode == "background"

@@ -10,7 +10,7 @@ from pydantic import JsonValue
 from agent_tools.core.agent_ledger import AgentLedger
 from agent_tools.core.next_step import next_step
 from agent_tools.core.progress import percentage
-from agent_tools.core.records import OperationRecord, ResultItem
+from agent_tools.core.records import OperationRecord, ResultItem, open_questions
 from agent_tools.core.views import AgentTaskView, OperationView, ProgressView, iso_time
 from agent_tools.runtime.cursors import item_cursor, item_position
 from agent_tools.stores.base import Store
@@ -103,9 +103,7 @@ def build_view(
         result=record.result,
         error=record.error,
         agent_task=agent_task,
-        input_requests=record.input_round.outstanding
-        if record.input_round is not None and not record.status.is_terminal
-        else {},
+        input_requests=open_questions(record),
         next_step=next_step(
             record,
             next_cursor=next_cursor,
