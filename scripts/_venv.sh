@@ -7,6 +7,8 @@ fi
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
+    # The distribution was called agent-tools before; two copies would register every entry point twice.
+    .venv/bin/python -m pip uninstall --quiet --yes agent-tools >/dev/null 2>&1 || true
     .venv/bin/python -m pip install --quiet -e ".[dev]"
     rm -f .venv/.installed-*
     touch "$stamp"

@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
 # Register agent-tools with Claude Code. Run one of these from your project folder.
-# Install first: pip install agent-tools (the `agent-tools` command must be on PATH).
+# Install first: pip install agent-tools-incremental (the `agent-tools` command must be on PATH).
 
 # stdio (recommended): Claude Code starts the server itself; file operations may touch this folder.
 claude mcp add agent-tools --scope user --env AGENT_TOOLS_BUDGET_MS=4000 -- agent-tools serve --root "$PWD"

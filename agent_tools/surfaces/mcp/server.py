@@ -43,7 +43,7 @@ def build_server(
     resources = OperationResources(engine)
     server: Server[dict[str, Any]] = Server(
         SERVER_NAME,
-        version=version("agent-tools"),
+        version=version("agent-tools-incremental"),
         title="agent-tools",
         description="Long operations in budgeted, checkpointed slices.",
         instructions=INSTRUCTIONS,
