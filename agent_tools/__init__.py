@@ -26,6 +26,7 @@ from agent_tools.core.views import OperationList, OperationView, ProgressView
 from agent_tools.runtime.engine import Engine
 from agent_tools.settings import Settings
 from agent_tools.stores import open_store
+from agent_tools.version import __version__
 
 if TYPE_CHECKING:
     from agent_tools.surfaces.openai_tools import OpenAITools
@@ -48,6 +49,7 @@ __all__ = [
     "ProgressView",
     "RetryPolicy",
     "Settings",
+    "__version__",
     "agent_driven_operation",
     "default_registry",
     "open_store",

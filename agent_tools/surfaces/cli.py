@@ -11,6 +11,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from agent_tools.version import DISTRIBUTION, __version__
+
 SUBCOMMANDS: dict[str, str] = {
     "serve": "agent_tools.surfaces.commands.serve",
     "worker": "agent_tools.surfaces.commands.worker",
@@ -23,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agent-tools",
         description="Run long operations for LLM agents in budgeted, checkpointed slices.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__} ({DISTRIBUTION})"
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name, module_name in SUBCOMMANDS.items():

@@ -11,7 +11,6 @@ which a library must not do.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib.metadata import version
 from typing import Any
 
 from mcp.server.extension import compose_tool_call_handler
@@ -25,6 +24,7 @@ from agent_tools.surfaces.mcp.resources import OperationResources
 from agent_tools.surfaces.mcp.tools import CatalogTools
 from agent_tools.surfaces.mcp_tasks import TasksExtension
 from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
+from agent_tools.version import __version__
 
 SERVER_NAME = "agent-tools"
 
@@ -43,7 +43,7 @@ def build_server(
     resources = OperationResources(engine)
     server: Server[dict[str, Any]] = Server(
         SERVER_NAME,
-        version=version("agent-tools-incremental"),
+        version=__version__,
         title="agent-tools",
         description="Long operations in budgeted, checkpointed slices.",
         instructions=INSTRUCTIONS,
