@@ -1,15 +1,35 @@
-# Sourced by the scripts: make .venv with the project and its dev extra, once per pyproject change.
+# Sourced by the scripts: make .venv with the project, once per pyproject change.
+# VENV_EXTRAS picks the extras (default "dev", everything the checks need; the demo asks for
+# none). Install output goes to .venv/install.log and is shown only when the install fails.
 set -euo pipefail
 PYTHON="${PYTHON:-python3}"
+extras="${VENV_EXTRAS-dev}"
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-    .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
-    # The distribution was called agent-tools before; two copies would register every entry point twice.
-    .venv/bin/python -m pip uninstall --quiet --yes agent-tools >/dev/null 2>&1 || true
-    .venv/bin/python -m pip install --quiet -e ".[dev]"
+digest="$(sha256sum pyproject.toml | cut -c1-16)"
+stamp=".venv/.installed-$digest-${extras:-base}"
+# The dev extra holds the base install too, so it satisfies a script that needs less.
+if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$digest-dev" ]; then
+    log=".venv/install.log"
+    echo "Setting up .venv (${extras:-base}); output in $log" >&2
+    target="."
+    [ -n "$extras" ] && target=".[$extras]"
+    if ! {
+        # The distribution was called agent-tools before; two copies would register every
+        # entry point twice.
+        .venv/bin/python -m pip uninstall --yes agent-tools || true
+        if command -v uv >/dev/null 2>&1; then
+            uv pip install --python .venv/bin/python -e "$target"
+        else
+            .venv/bin/python -m pip install --upgrade pip &&
+                .venv/bin/python -m pip install -e "$target"
+        fi
+    } >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "Setting up .venv failed; the output above is in $log" >&2
+        exit 1
+    fi
     rm -f .venv/.installed-*
     touch "$stamp"
 fi
