@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import time
-import uuid
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
@@ -44,6 +41,7 @@ from agent_tools.runtime.chunk_call import make_process_pool
 from agent_tools.runtime.control import change_status_or_explain
 from agent_tools.runtime.cursors import list_cursor, list_position
 from agent_tools.runtime.input_answers import parse_responses, record_answers
+from agent_tools.runtime.liveness import process_holder_id
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
@@ -59,7 +57,8 @@ LIST_LIMIT_MAX = 200
 
 
 def default_holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """This process's holder id: a restarted process can tell that it is dead."""
+    return process_holder_id()
 
 
 class Engine:
