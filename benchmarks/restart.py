@@ -30,6 +30,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 OPS = str(REPOSITORY / "tests" / "fixtures" / "mcp_ops.py")
 DEADLINE_S = 60.0
 TARGET_S = 1.0
+SERVE = (sys.executable, "-m", "agent_tools.surfaces.cli", "serve")
 
 
 class RawStdioServer:
@@ -38,8 +39,7 @@ class RawStdioServer:
     def __init__(self, store_url: str) -> None:
         self.spawned_at = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "agent_tools.surfaces.cli", "serve"]
-            + ["--store", store_url, "--ops", OPS],
+            [*SERVE, "--store", store_url, "--ops", OPS],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -119,9 +119,8 @@ def one_round(folder: Path, round_number: int) -> tuple[float, float, bool]:
     )
     while True:
         _, message = first.next_message()
-        if message.get("method") == "notifications/progress":
-            if message["params"]["progress"] >= 5:
-                break
+        if message.get("method") == "notifications/progress" and message["params"]["progress"] >= 5:
+            break
     first.kill()
 
     second = RawStdioServer(store_url)

@@ -22,7 +22,9 @@ from agent_tools.core.records import (
     Event,
     OperationQuery,
     OperationRecord,
+    ResultItem,
     RunMode,
+    held_elsewhere,
     open_questions,
     waiting_for_input,
 )
@@ -456,26 +458,21 @@ class Engine:
         with_items: bool = True,
         limit: int | None = None,
     ) -> OperationView:
-        agent_driven = self._definition_for(record).agent_driven
-        if not with_items:
-            return build_view(
+        items: list[ResultItem] = []
+        next_cursor, has_more = None, record.item_count > 0
+        if with_items:
+            items, next_cursor, has_more = await read_bounded_items(
+                self.store,
                 record,
-                items=[],
-                next_cursor=None,
-                has_more=record.item_count > 0,
-                agent_driven=agent_driven,
+                cursor,
+                min(limit or self.settings.response_max_items, self.settings.response_max_items),
+                self.settings.response_max_bytes,
             )
-        items, next_cursor, has_more = await read_bounded_items(
-            self.store,
-            record,
-            cursor,
-            min(limit or self.settings.response_max_items, self.settings.response_max_items),
-            self.settings.response_max_bytes,
-        )
         return build_view(
             record,
             items=items,
             next_cursor=next_cursor,
             has_more=has_more,
-            agent_driven=agent_driven,
+            agent_driven=self._definition_for(record).agent_driven,
+            held_elsewhere=held_elsewhere(record, self.holder_id, time.time()),
         )

@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from agent_tools.core.definitions import OperationType
-from agent_tools.core.records import Lease, OperationRecord, waiting_for_input
+from agent_tools.core.records import Lease, OperationRecord, held_elsewhere, waiting_for_input
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.control import to_running
 from agent_tools.runtime.liveness import provably_dead
@@ -97,6 +97,14 @@ class Runners:
                 ttl_s=max(0.0, deadline - time.monotonic()) + self._inline_grace_s,
             )
         if runner is None:
+            record = await self._get(operation_id)
+            if record.settings.mode == "inline" and held_elsewhere(
+                record, self._environment.holder_id, time.time()
+            ):
+                # Another live process runs this inline operation for its own caller;
+                # waiting here would spend this caller's budget for nothing. The view
+                # says so (held_elsewhere) and points at get_progress(wait_ms).
+                return
             await self.follow(operation_id, deadline, on_progress)
             return
         try:

@@ -17,6 +17,7 @@ from agent_tools.runtime.liveness import holder_id_for, process_holder_id, prova
 
 HOLDER_LEASE_S = 3600.0
 """Far longer than any test: only a take-over, never an expiry, can free the lease."""
+BUDGET_NOT_TO_WAIT_MS = 20_000
 
 
 @pytest.fixture
@@ -63,6 +64,23 @@ async def test_resume_leaves_a_live_holder_alone(
     assert view.progress.current_step == before
     record = await engine.store.get_operation(operation_id)
     assert record is not None and record.lease_holder == holder
+
+
+async def test_a_resume_that_cannot_run_says_another_process_has_it_and_does_not_wait(
+    engine: Engine, other_process: subprocess.Popen[bytes]
+) -> None:
+    operation_id, _ = await held_mid_call_by(engine, holder_id_for(other_process.pid))
+    started = time.monotonic()
+    view = await engine.resume(operation_id, budget_ms=BUDGET_NOT_TO_WAIT_MS)
+    assert time.monotonic() - started < BUDGET_NOT_TO_WAIT_MS / 1000 / 2
+    assert view.held_elsewhere
+    assert f'get_progress(operation_id="{operation_id}", wait_ms=' in view.next_step
+    assert not (await engine.get_progress(operation_id)).held_elsewhere or view.held_elsewhere
+
+
+async def test_an_operation_run_by_this_process_is_not_held_elsewhere(engine: Engine) -> None:
+    view = await engine.execute_incrementally("count", {"total": 3}, budget_ms=2000)
+    assert view.status is OperationStatus.COMPLETED and not view.held_elsewhere
 
 
 def test_this_process_is_alive() -> None:
