@@ -22,7 +22,7 @@ POLL_S = 0.1
 def tmux_or_skip() -> str:
     found = shutil.which("tmux")
     if found is None:
-        message = "tmux is missing (scripts/install-terminal installs it)"
+        message = "tmux is missing (scripts/install-debian tmux installs it)"
         if REQUIRE_SERVICES:
             pytest.fail(message)
         pytest.skip(message)
