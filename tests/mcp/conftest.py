@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -172,7 +173,8 @@ def structured(result: Any) -> dict[str, Any]:
 def tool_error(result: Any) -> dict[str, Any]:
     """The ``{"code", "message", "hint"}`` of an ``isError`` tool result."""
     assert result.is_error, result.structured_content
-    error = result.structured_content["error"]
-    text = result.content[0].text
-    assert error["code"] in text and error["hint"] in text
+    assert result.structured_content is None
+    line, body = (block.text for block in result.content)
+    error = json.loads(body)["error"]
+    assert error["code"] in line and error["hint"] in line
     return dict(error)
