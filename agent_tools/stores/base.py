@@ -52,12 +52,22 @@ class Store(Protocol):
         """Records matching ``query``, newest (created_at, operation_id) first."""
 
     async def acquire_lease(
-        self, operation_id: str, holder: str, ttl_s: float, now: float
+        self,
+        operation_id: str,
+        holder: str,
+        ttl_s: float,
+        now: float,
+        *,
+        dead_holder: str | None = None,
     ) -> Lease | None:
-        """Take the lease if it is free, expired, or already ``holder``'s.
+        """Take the lease if it is free, expired, already ``holder``'s, or ``dead_holder``'s.
 
-        Every successful acquisition increments the fencing token. Returns None
-        when another holder's lease is live or the operation is terminal or unknown.
+        ``dead_holder`` names a holder the caller knows is gone (a restarted
+        worker's old id): its live lease is taken over as if it had expired, by a
+        compare-and-set on the holder string. Every successful acquisition
+        increments the fencing token, so the old holder's later commits are
+        ``lease_lost``. Returns None when any other holder's lease is live or the
+        operation is terminal or unknown.
         """
 
     async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:
