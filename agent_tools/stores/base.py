@@ -62,12 +62,11 @@ class Store(Protocol):
     ) -> Lease | None:
         """Take the lease if it is free, expired, already ``holder``'s, or ``dead_holder``'s.
 
-        ``dead_holder`` names a holder the caller knows is gone (a restarted
-        worker's old id): its live lease is taken over as if it had expired, by a
-        compare-and-set on the holder string. Every successful acquisition
-        increments the fencing token, so the old holder's later commits are
-        ``lease_lost``. Returns None when any other holder's lease is live or the
-        operation is terminal or unknown.
+        ``dead_holder`` is a holder the caller proved dead (a crashed process on
+        this host): its lease is taken over though it has not expired yet. Every
+        successful acquisition increments the fencing token, so a late commit of
+        the previous holder is refused. Returns None when another holder's lease
+        is live or the operation is terminal or unknown.
         """
 
     async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:
