@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from agent_tools.core.lease_rules import can_acquire, is_recoverable, recovery_order
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -17,7 +18,6 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.core.status import OperationStatus
 
 
 class MemoryStore:
@@ -85,11 +85,7 @@ class MemoryStore:
         dead_holder: str | None = None,
     ) -> Lease | None:
         record = self._records.get(operation_id)
-        if record is None or record.status.is_terminal:
-            return None
-        live = record.lease_expires_at is not None and record.lease_expires_at > now
-        taken_by_other = record.lease_holder not in (None, holder, dead_holder)
-        if taken_by_other and live:
+        if record is None or not can_acquire(record, holder, now, dead_holder):
             return None
         record.lease_holder = holder
         record.lease_expires_at = now + ttl_s
@@ -188,14 +184,8 @@ class MemoryStore:
         return [event.model_copy(deep=True) for event in self._events.get(operation_id, [])]
 
     async def list_recoverable(self, now: float, limit: int) -> list[OperationRecord]:
-        orphans = [
-            record
-            for record in self._records.values()
-            if record.settings.mode == "background"
-            and record.status in (OperationStatus.PENDING, OperationStatus.RUNNING)
-            and (record.lease_expires_at is None or record.lease_expires_at <= now)
-        ]
-        orphans.sort(key=lambda record: (-record.priority, record.created_at))
+        orphans = [record for record in self._records.values() if is_recoverable(record, now)]
+        orphans.sort(key=recovery_order)
         return [record.model_copy(deep=True) for record in orphans[:limit]]
 
     async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:

@@ -19,6 +19,7 @@ from redis.exceptions import RedisError
 
 from agent_tools.core.errors import StoreError
 from agent_tools.core.input_requests import InputRound
+from agent_tools.core.lease_rules import is_recoverable, recovery_order
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -361,12 +362,13 @@ class RedisStore:
             for operation_id in ids:
                 pipe.hgetall(self._key("op", operation_id))
             rows = await pipe.execute()
+        # The ``active`` index holds the background operations that should run.
         orphans = [
             record
             for record in (_record(row) for row in rows if row)
-            if record.lease_expires_at is None or record.lease_expires_at <= now
+            if is_recoverable(record, now)
         ]
-        orphans.sort(key=lambda record: (-record.priority, record.created_at))
+        orphans.sort(key=recovery_order)
         return orphans[:limit]
 
     async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:

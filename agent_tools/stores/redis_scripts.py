@@ -7,9 +7,20 @@ Floats travel as Python ``repr`` strings so records round-trip exactly.
 
 from __future__ import annotations
 
-COMMON = """
+from collections.abc import Iterable
+
+from agent_tools.core.lease_rules import RECOVERABLE_MODE, RECOVERABLE_STATUSES
+from agent_tools.core.status import TERMINAL_STATUSES, OperationStatus
+
+
+def _lua_status_in(variable: str, statuses: Iterable[OperationStatus]) -> str:
+    """A Lua test that ``variable`` is one of ``statuses`` (rendered from core's sets)."""
+    return " or ".join(f"{variable} == '{status.value}'" for status in sorted(statuses))
+
+
+COMMON = f"""
 local function is_terminal(status)
-  return status == 'completed' or status == 'failed' or status == 'cancelled'
+  return {_lua_status_in("status", TERMINAL_STATUSES)}
 end
 
 local function index_status(p, id, old, new)
@@ -17,7 +28,7 @@ local function index_status(p, id, old, new)
   local mode = redis.call('HGET', p .. ':op:' .. id, 'mode')
   if old and old ~= '' then redis.call('ZREM', p .. ':status:' .. old, id) end
   redis.call('ZADD', p .. ':status:' .. new, created, id)
-  if mode == 'background' and (new == 'pending' or new == 'running') then
+  if mode == '{RECOVERABLE_MODE}' and ({_lua_status_in("new", RECOVERABLE_STATUSES)}) then
     redis.call('ZADD', p .. ':active', created, id)
   else
     redis.call('ZREM', p .. ':active', id)

@@ -1,0 +1,347 @@
+"""Every SQL store call as a plan: its statements, written once for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agent_tools.core.records import (
+    Checkpoint,
+    CommitOutcome,
+    Event,
+    InputRoundChange,
+    Lease,
+    OperationPage,
+    OperationQuery,
+    OperationRecord,
+    ResultItem,
+    StatusChange,
+)
+from agent_tools.stores.columns import (
+    COLUMNS,
+    INSERT_COLUMNS,
+    dump,
+    dump_input_round,
+    to_record,
+    to_row,
+)
+from agent_tools.stores.sql.conditions import acquirable, recoverable
+from agent_tools.stores.sql.plan import Notify, Query, Steps, plan
+
+SELECT_RECORD = f"SELECT {COLUMNS} FROM operations WHERE operation_id = $1"
+
+
+def numbered(first: int, count: int) -> str:
+    """``$first, ..., $(first + count - 1)``: the placeholders of a list of values."""
+    return ", ".join(f"${number}" for number in range(first, first + count))
+
+
+def insert_event(operation_id: str, event: Event) -> Query:
+    """Append ``event`` to the audit log (inside the plan's transaction)."""
+    return Query(
+        "INSERT INTO events (operation_id, at, kind, detail) VALUES ($1, $2, $3, $4)",
+        (operation_id, event.at, event.kind, dump(event.detail)),
+    )
+
+
+def _optional_record(row: Any) -> OperationRecord | None:
+    return None if row is None else to_record(row)
+
+
+# -- records ------------------------------------------------------------------------------
+
+
+@plan("atomic")
+def create_operation(record: OperationRecord) -> Steps[tuple[OperationRecord, bool]]:
+    """Insert ``record`` and its ``created`` event unless the id exists."""
+    row = to_row(record)
+    inserted = yield Query(
+        f"INSERT INTO operations ({INSERT_COLUMNS}) VALUES ({numbered(1, len(row))}) "
+        "ON CONFLICT (operation_id) DO NOTHING RETURNING operation_id",
+        row,
+        "row",
+    )
+    if inserted is None:
+        existing = yield Query(SELECT_RECORD, (record.operation_id,), "row")
+        return to_record(existing), False
+    created = Event(kind="created", at=record.created_at, detail={"type": record.operation_type})
+    yield insert_event(record.operation_id, created)
+    yield Notify(record.operation_id)
+    return record, True
+
+
+@plan("read")
+def get_operation(operation_id: str) -> Steps[OperationRecord | None]:
+    """The current record, or None."""
+    return _optional_record((yield Query(SELECT_RECORD, (operation_id,), "row")))
+
+
+@plan("read")
+def list_operations(query: OperationQuery) -> Steps[OperationPage]:
+    """A page of records matching ``query``, newest first."""
+    conditions: list[str] = []
+    parameters: list[Any] = []
+    for column, value in (
+        ("status", None if query.status is None else query.status.value),
+        ("operation_type", query.operation_type),
+        ("owner", query.owner),
+    ):
+        if value is not None:
+            parameters.append(value)
+            conditions.append(f"{column} = ${len(parameters)}")
+    if query.before is not None:
+        parameters.extend(query.before)
+        conditions.append(f"(created_at, operation_id) < ({numbered(len(parameters) - 1, 2)})")
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    parameters.append(query.limit + 1)
+    rows = yield Query(
+        f"SELECT {COLUMNS} FROM operations {where} "
+        f"ORDER BY created_at DESC, operation_id DESC LIMIT ${len(parameters)}",
+        parameters,
+        "rows",
+    )
+    return OperationPage(
+        records=[to_record(row) for row in rows[: query.limit]],
+        has_more=len(rows) > query.limit,
+    )
+
+
+# -- leases -------------------------------------------------------------------------------
+
+
+@plan("write")
+def acquire_lease(
+    operation_id: str,
+    holder: str,
+    ttl_s: float,
+    now: float,
+    dead_holder: str | None,
+    skip_locked: str,
+) -> Steps[Lease | None]:
+    """Take the lease if :func:`~agent_tools.core.lease_rules.can_acquire` allows it."""
+    expires_at = now + ttl_s
+    row = yield Query(
+        "UPDATE operations SET lease_holder = $2, lease_expires_at = $3, "
+        "lease_token = lease_token + 1 WHERE operation_id = (SELECT operation_id "
+        f"FROM operations WHERE operation_id = $1 AND {acquirable('$2', '$4', '$5')}"
+        f"{skip_locked}) RETURNING lease_token",
+        (operation_id, holder, expires_at, now, dead_holder),
+        "row",
+    )
+    if row is None:
+        return None
+    return Lease(operation_id=operation_id, holder=holder, token=row[0], expires_at=expires_at)
+
+
+@plan("write")
+def renew_lease(lease: Lease, ttl_s: float, now: float) -> Steps[OperationRecord | None]:
+    """Extend the lease held under ``lease.token``; the record, or None when it was lost."""
+    row = yield Query(
+        "UPDATE operations SET lease_expires_at = $3 WHERE operation_id = $1 "
+        f"AND lease_token = $2 AND lease_holder IS NOT NULL RETURNING {COLUMNS}",
+        (lease.operation_id, lease.token, now + ttl_s),
+        "row",
+    )
+    return _optional_record(row)
+
+
+@plan("write")
+def release_lease(lease: Lease) -> Steps[None]:
+    """Free the lease if it is still held under ``lease.token``."""
+    yield Query(
+        "UPDATE operations SET lease_holder = NULL, lease_expires_at = NULL "
+        "WHERE operation_id = $1 AND lease_token = $2",
+        (lease.operation_id, lease.token),
+    )
+
+
+# -- writes -------------------------------------------------------------------------------
+
+_CHECKPOINT_UPDATE = (
+    "UPDATE operations SET status = $4, type_version = $5, input = $6, state = $7, "
+    "progress = $8, next_chunk_index = $9, item_count = item_count + $10, result = $11, "
+    "error = $12, input_round = $13, updated_at = $14, expires_at = COALESCE($15, expires_at), "
+    "revision = revision + 1{release} "
+    "WHERE operation_id = $1 AND lease_token = $2 AND status = $3 RETURNING item_count"
+)
+CHECKPOINT_UPDATE = {
+    False: _CHECKPOINT_UPDATE.format(release=""),
+    True: _CHECKPOINT_UPDATE.format(release=", lease_holder = NULL, lease_expires_at = NULL"),
+}
+"""The fenced UPDATE of a checkpoint, by whether it releases the lease; returns the item count."""
+
+
+def checkpoint_parameters(checkpoint: Checkpoint) -> tuple[Any, ...]:
+    """``$1 ... $15`` of :data:`CHECKPOINT_UPDATE`."""
+    return (
+        checkpoint.operation_id,
+        checkpoint.lease_token,
+        checkpoint.expected_status.value,
+        checkpoint.status.value,
+        checkpoint.type_version,
+        dump(checkpoint.input),
+        dump(checkpoint.state),
+        checkpoint.progress.model_dump_json(),
+        checkpoint.next_chunk_index,
+        len(checkpoint.items),
+        dump(checkpoint.result),
+        None if checkpoint.error is None else checkpoint.error.model_dump_json(),
+        dump_input_round(checkpoint.input_round),
+        checkpoint.event.at,
+        checkpoint.expires_at,
+    )
+
+
+@plan("atomic")
+def commit_checkpoint(checkpoint: Checkpoint) -> Steps[CommitOutcome]:
+    """The fenced update, the numbered items and the event, in one transaction."""
+    row = yield Query(
+        CHECKPOINT_UPDATE[checkpoint.release_lease], checkpoint_parameters(checkpoint), "row"
+    )
+    if row is None:
+        return (yield from refused_checkpoint(checkpoint))
+    if checkpoint.items:
+        first_seq = row[0] - len(checkpoint.items) + 1
+        yield Query(
+            "INSERT INTO items (operation_id, seq, output) VALUES ($1, $2, $3)",
+            [
+                (checkpoint.operation_id, first_seq + offset, dump(output))
+                for offset, output in enumerate(checkpoint.items)
+            ],
+            "batch",
+        )
+    yield insert_event(checkpoint.operation_id, checkpoint.event)
+    yield Notify(checkpoint.operation_id)
+    return "committed"
+
+
+def refused_checkpoint(checkpoint: Checkpoint) -> Steps[CommitOutcome]:
+    """Why the fenced update of ``checkpoint`` matched nothing: the lease or the status."""
+    row = yield Query(
+        "SELECT lease_token FROM operations WHERE operation_id = $1",
+        (checkpoint.operation_id,),
+        "row",
+    )
+    still_held = row is not None and row[0] == checkpoint.lease_token
+    return "status_changed" if still_held else "lease_lost"
+
+
+@plan("atomic")
+def change_status(change: StatusChange, now: float) -> Steps[OperationRecord | None]:
+    """Set the status if it is one of ``change.expected``, with its event."""
+    expected = sorted(status.value for status in change.expected)
+    if not expected:
+        return None
+    return (
+        yield from _update_with_event(
+            "UPDATE operations SET status = $2, error = COALESCE($3, error), "
+            "result = COALESCE($4, result), expires_at = COALESCE($5, expires_at), "
+            "updated_at = $6, revision = revision + 1 "
+            f"WHERE operation_id = $1 AND status IN ({numbered(7, len(expected))}) "
+            f"RETURNING {COLUMNS}",
+            (
+                change.operation_id,
+                change.status.value,
+                None if change.error is None else change.error.model_dump_json(),
+                None if change.result is None else dump(change.result),
+                change.expires_at,
+                now,
+                *expected,
+            ),
+            change.event,
+        )
+    )
+
+
+@plan("atomic")
+def save_input_round(change: InputRoundChange, now: float) -> Steps[OperationRecord | None]:
+    """Write the round and status if the revision is still the expected one, with its event."""
+    return (
+        yield from _update_with_event(
+            "UPDATE operations SET input_round = $2, status = $3, updated_at = $4, "
+            "revision = revision + 1 WHERE operation_id = $1 AND revision = $5 "
+            f"RETURNING {COLUMNS}",
+            (
+                change.operation_id,
+                dump_input_round(change.input_round),
+                change.status.value,
+                now,
+                change.expected_revision,
+            ),
+            change.event,
+        )
+    )
+
+
+def _update_with_event(
+    sql: str, parameters: tuple[Any, ...], event: Event
+) -> Steps[OperationRecord | None]:
+    """An ``UPDATE ... RETURNING`` of one record (``$1`` its id), then its event and notice."""
+    row = yield Query(sql, parameters, "row")
+    if row is None:
+        return None
+    operation_id = parameters[0]
+    yield insert_event(operation_id, event)
+    yield Notify(operation_id)
+    return to_record(row)
+
+
+# -- reads --------------------------------------------------------------------------------
+
+
+@plan("read")
+def read_items(operation_id: str, after_seq: int, limit: int) -> Steps[list[ResultItem]]:
+    """Up to ``limit`` items after ``after_seq``, in order."""
+    rows = yield Query(
+        "SELECT seq, output FROM items WHERE operation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        (operation_id, after_seq, limit),
+        "rows",
+    )
+    return [ResultItem(seq=row[0], output=json.loads(row[1])) for row in rows]
+
+
+@plan("read")
+def list_events(operation_id: str) -> Steps[list[Event]]:
+    """The operation's audit events, oldest first."""
+    rows = yield Query(
+        "SELECT kind, at, detail FROM events WHERE operation_id = $1 ORDER BY id",
+        (operation_id,),
+        "rows",
+    )
+    return [Event(kind=row[0], at=row[1], detail=json.loads(row[2])) for row in rows]
+
+
+@plan("read")
+def list_recoverable(now: float, limit: int) -> Steps[list[OperationRecord]]:
+    """Background operations that should run and have no live lease, by priority then age."""
+    rows = yield Query(
+        f"SELECT {COLUMNS} FROM operations WHERE {recoverable('$1')} "
+        "ORDER BY priority DESC, created_at LIMIT $2",
+        (now, limit),
+        "rows",
+    )
+    return [to_record(row) for row in rows]
+
+
+@plan("read")
+def current_revision(operation_id: str) -> Steps[int | None]:
+    """The record's revision, or None when it is gone."""
+    row = yield Query(
+        "SELECT revision FROM operations WHERE operation_id = $1", (operation_id,), "row"
+    )
+    return None if row is None else int(row[0])
+
+
+@plan("atomic")
+def purge_expired(now: float) -> Steps[int]:
+    """Delete operations whose ``expires_at`` has passed, with their items and events."""
+    for table in ("items", "events"):
+        yield Query(
+            f"DELETE FROM {table} WHERE operation_id IN "
+            "(SELECT operation_id FROM operations WHERE expires_at <= $1)",
+            (now,),
+        )
+    deleted = yield Query(
+        "DELETE FROM operations WHERE expires_at <= $1 RETURNING operation_id", (now,), "rows"
+    )
+    return len(deleted)

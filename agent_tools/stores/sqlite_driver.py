@@ -1,0 +1,67 @@
+"""Running the shared SQL plans on a plain ``sqlite3`` connection, synchronously."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from agent_tools.stores.sql.dialect import SQLITE
+from agent_tools.stores.sql.plan import Notify, Plan, Step, Steps
+
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def immediate(db: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction that takes the file's write lock up front."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        # A COMMIT refused (busy) leaves the transaction open: end it here too.
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def run_plan(db: sqlite3.Connection, plan: Plan[T]) -> tuple[T, list[str]]:
+    """Run ``plan`` on ``db``, writes in one immediate transaction.
+
+    Returns the plan's result and the operation ids it notified, for the caller
+    to wake once the transaction has committed.
+    """
+    notified: list[str] = []
+    if plan.access == "read":
+        return _drive(db, plan.steps, notified), notified
+    with immediate(db):
+        result = _drive(db, plan.steps, notified)
+    return result, notified
+
+
+def _drive(db: sqlite3.Connection, steps: Steps[T], notified: list[str]) -> T:
+    try:
+        step = next(steps)
+        while True:
+            step = steps.send(_perform(db, step, notified))
+    except StopIteration as finished:
+        result: T = finished.value
+        return result
+
+
+def _perform(db: sqlite3.Connection, step: Step, notified: list[str]) -> Any:
+    if isinstance(step, Notify):
+        notified.append(step.operation_id)
+        return None
+    sql = SQLITE.render(step.sql)
+    if step.returns == "batch":
+        db.executemany(sql, step.parameters)
+        return None
+    cursor = db.execute(sql, step.parameters)
+    if step.returns == "row":
+        return cursor.fetchone()
+    if step.returns == "rows":
+        return cursor.fetchall()
+    return None
