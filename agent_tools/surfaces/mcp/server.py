@@ -1,4 +1,4 @@
-"""Build the MCP server: the catalog's tools, operation resources and the instructions.
+"""Build the MCP server: the catalog's tools, operation resources, prompts, completions.
 
 Built on the SDK's low-level ``Server`` rather than ``MCPServer``: tools come from
 the shared catalog (a pydantic arguments model and result model per tool, not a
@@ -19,8 +19,10 @@ from mcp.server.lowlevel.server import Server
 from mcp_types import CallToolRequestParams
 
 from agent_tools.runtime.engine import Engine
+from agent_tools.surfaces.mcp.completions import ArgumentCompletions
 from agent_tools.surfaces.mcp.instructions import INSTRUCTIONS
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
+from agent_tools.surfaces.mcp.prompts import OperationPrompts
 from agent_tools.surfaces.mcp.resources import OperationResources
 from agent_tools.surfaces.mcp.tools import CatalogTools
 from agent_tools.surfaces.mcp_tasks import TasksExtension
@@ -41,6 +43,8 @@ def build_server(
     operation_tools = OperationTools(engine) if expose_operation_tools else None
     catalog = CatalogTools(engine, tools, operation_tools)
     resources = OperationResources(engine)
+    prompts = OperationPrompts(engine)
+    completions = ArgumentCompletions(engine)
     server: Server[dict[str, Any]] = Server(
         SERVER_NAME,
         version=version("agent-tools"),
@@ -53,6 +57,9 @@ def build_server(
         on_list_resources=resources.list_resources,
         on_list_resource_templates=resources.list_templates,
         on_read_resource=resources.read,
+        on_list_prompts=prompts.list_prompts,
+        on_get_prompt=prompts.get_prompt,
+        on_completion=completions.complete,
     )
     if operation_tools is not None:
         _install_tasks(server, engine, operation_tools, catalog)
