@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
-import uvicorn
 from mcp.server.stdio import stdio_server
 
 from agent_tools.core.registry import OperationRegistry
@@ -20,25 +17,6 @@ from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
 
 HTTP_PATH = "/mcp"
 STARTUP_POLL_S = 0.05
-
-
-class _GracefulServer(uvicorn.Server):
-    """Stops on SIGINT/SIGTERM and returns, so the engine closes before the process exits.
-
-    uvicorn re-raises the signal after its own shutdown, which would end the
-    process before the running operations are checkpointed and released.
-    """
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        loop = asyncio.get_running_loop()
-        for number in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(number, self.handle_exit, number, None)
-        try:
-            yield
-        finally:
-            for number in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(number)
 
 
 def engine_for(settings: Settings) -> Engine:
@@ -82,6 +60,11 @@ async def serve_http(
     ``on_listening`` receives the URL once the socket listens; with port 0 the
     system picks a free port, and this is how a caller learns it.
     """
+    # uvicorn and starlette load only here, so a stdio server never pays for them.
+    import uvicorn
+
+    from agent_tools.surfaces.mcp.graceful_http import GracefulServer
+
     engine = engine_for(settings)
     async with engine:
         server = build_server(engine, tools, expose_operation_tools=settings.expose_operation_tools)
@@ -98,7 +81,7 @@ async def serve_http(
             access_log=False,
             lifespan="on",
         )
-        web_server = _GracefulServer(config)
+        web_server = GracefulServer(config)
         serving = asyncio.create_task(web_server.serve())
         while not web_server.started and not serving.done():
             await asyncio.wait({serving}, timeout=STARTUP_POLL_S)
