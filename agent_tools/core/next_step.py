@@ -41,6 +41,7 @@ def next_step(
     has_more: bool,
     remaining_agent_steps: list[str] | None = None,
     agent_driven: bool = False,
+    held_elsewhere: bool = False,
 ) -> str:
     """What the agent should call next, given where the operation stands."""
     op = f'operation_id="{record.operation_id}"'
@@ -83,6 +84,13 @@ def next_step(
             f"Running in the background ({_remaining_phrase(record)}). Call get_progress({op}, "
             f"wait_ms=20000) to wait for progress without burning turns, and get_results({op}"
             f"{_cursor_phrase(next_cursor)}) for new items."
+        )
+    if held_elsewhere:
+        return (
+            f"Another process is running this operation now ({_remaining_phrase(record)}), "
+            f"so this call could not work on it. Call get_progress({op}, wait_ms=20000) to "
+            f"follow it without burning turns, and resume({op}"
+            f"{_cursor_phrase(next_cursor)}) once it rests."
         )
     if status is OperationStatus.RUNNING:
         return (

@@ -81,6 +81,17 @@ def waiting_for_input(record: OperationRecord) -> bool:
     return record.input_round is not None and not record.input_round.complete
 
 
+def held_elsewhere(record: OperationRecord, holder: str, now: float) -> bool:
+    """True while a live lease of another holder than ``holder`` runs the operation."""
+    return (
+        record.status is OperationStatus.RUNNING
+        and record.lease_holder is not None
+        and record.lease_holder != holder
+        and record.lease_expires_at is not None
+        and record.lease_expires_at > now
+    )
+
+
 def open_questions(record: OperationRecord) -> dict[str, InputRequest]:
     """The questions the operation waits on now, by key; none once it has ended."""
     if record.status.is_terminal or record.input_round is None:

@@ -68,6 +68,12 @@ class OperationView(BaseModel):
         description="Questions the operation waits on, by key: answer them with provide_input. "
         "It does no work until every one is answered.",
     )
+    held_elsewhere: bool = Field(
+        default=False,
+        description="True while another live process or worker holds the operation and runs "
+        "it, so this server could not work on it now: follow it with get_progress and "
+        "wait_ms instead of calling resume again.",
+    )
     next_step: str = Field(description="What to call next, in plain words.")
     created_at: str
     updated_at: str

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import time
-import uuid
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
@@ -19,13 +16,16 @@ from agent_tools.core.errors import (
     InvalidInputError,
     OperationNotFoundError,
 )
+from agent_tools.core.inspection import OperationDetail, build_detail
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.records import (
     ErrorInfo,
     Event,
     OperationQuery,
     OperationRecord,
+    ResultItem,
     RunMode,
+    held_elsewhere,
     open_questions,
     waiting_for_input,
 )
@@ -44,6 +44,7 @@ from agent_tools.runtime.chunk_call import make_process_pool
 from agent_tools.runtime.control import change_status_or_explain
 from agent_tools.runtime.cursors import list_cursor, list_position
 from agent_tools.runtime.input_answers import parse_responses, record_answers
+from agent_tools.runtime.liveness import process_holder_id
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
@@ -59,7 +60,8 @@ LIST_LIMIT_MAX = 200
 
 
 def default_holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """This process's holder id: a restarted process can tell that it is dead."""
+    return process_holder_id()
 
 
 class Engine:
@@ -342,6 +344,14 @@ class Engine:
             has_more=page.has_more,
         )
 
+    async def inspect(self, operation_id: str) -> OperationDetail:
+        """The operator's view: status and progress, lease, latest checkpoints, audit log."""
+        await self.start()
+        record = await self._get(operation_id)
+        events = await self.store.list_events(operation_id)
+        view = await self._view(record, None, with_items=False)
+        return build_detail(record, view, events, time.time())
+
     def describe_operation_types(self) -> OperationTypeList:
         """Every registered type with its description and input schema."""
         return OperationTypeList(
@@ -457,26 +467,21 @@ class Engine:
         with_items: bool = True,
         limit: int | None = None,
     ) -> OperationView:
-        agent_driven = self._definition_for(record).agent_driven
-        if not with_items:
-            return build_view(
+        items: list[ResultItem] = []
+        next_cursor, has_more = None, record.item_count > 0
+        if with_items:
+            items, next_cursor, has_more = await read_bounded_items(
+                self.store,
                 record,
-                items=[],
-                next_cursor=None,
-                has_more=record.item_count > 0,
-                agent_driven=agent_driven,
+                cursor,
+                min(limit or self.settings.response_max_items, self.settings.response_max_items),
+                self.settings.response_max_bytes,
             )
-        items, next_cursor, has_more = await read_bounded_items(
-            self.store,
-            record,
-            cursor,
-            min(limit or self.settings.response_max_items, self.settings.response_max_items),
-            self.settings.response_max_bytes,
-        )
         return build_view(
             record,
             items=items,
             next_cursor=next_cursor,
             has_more=has_more,
-            agent_driven=agent_driven,
+            agent_driven=self._definition_for(record).agent_driven,
+            held_elsewhere=held_elsewhere(record, self.holder_id, time.time()),
         )

@@ -15,9 +15,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from agent_tools.core.definitions import OperationType
-from agent_tools.core.records import OperationRecord, waiting_for_input
+from agent_tools.core.records import Lease, OperationRecord, held_elsewhere, waiting_for_input
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.control import to_running
+from agent_tools.runtime.liveness import provably_dead
 from agent_tools.runtime.migration import migrate
 from agent_tools.runtime.runner import (
     OperationRunner,
@@ -96,6 +97,14 @@ class Runners:
                 ttl_s=max(0.0, deadline - time.monotonic()) + self._inline_grace_s,
             )
         if runner is None:
+            record = await self._get(operation_id)
+            if record.settings.mode == "inline" and held_elsewhere(
+                record, self._environment.holder_id, time.time()
+            ):
+                # Another live process runs this inline operation for its own caller;
+                # waiting here would spend this caller's budget for nothing. The view
+                # says so (held_elsewhere) and points at get_progress(wait_ms).
+                return
             await self.follow(operation_id, deadline, on_progress)
             return
         try:
@@ -111,9 +120,7 @@ class Runners:
         self, operation_id: str, *, run_until: float, rest_status: OperationStatus, ttl_s: float
     ) -> OperationRunner | None:
         """Take the lease and start a runner task; None when another holder has it."""
-        lease = await self._store.acquire_lease(
-            operation_id, self._environment.holder_id, ttl_s, time.time()
-        )
+        lease = await self._acquire(operation_id, ttl_s)
         if lease is None:
             return None
         record = await self._get(operation_id)
@@ -141,6 +148,25 @@ class Runners:
         task = asyncio.create_task(runner.run(), name=f"run {operation_id}")
         task.add_done_callback(lambda _: self._forget_runner(runner))
         return runner
+
+    async def _acquire(self, operation_id: str, ttl_s: float) -> Lease | None:
+        """The lease, also when a crashed process of this host still holds it unexpired.
+
+        Without the take-over, a server restarted after a crash would wait out the
+        dead process's lease (an inline call's budget plus the grace) on every call.
+        """
+        holder = self._environment.holder_id
+        lease = await self._store.acquire_lease(operation_id, holder, ttl_s, time.time())
+        if lease is not None:
+            return lease
+        record = await self._store.get_operation(operation_id)
+        previous = None if record is None else record.lease_holder
+        if previous is None or previous == holder or not provably_dead(previous):
+            return None
+        logger.info("taking %s over from %s, which is no longer running", operation_id, previous)
+        return await self._store.acquire_lease(
+            operation_id, holder, ttl_s, time.time(), dead_holder=previous
+        )
 
     def _forget_runner(self, runner: OperationRunner) -> None:
         if self._runners.get(runner.operation_id) is runner:

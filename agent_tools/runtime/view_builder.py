@@ -78,6 +78,7 @@ def build_view(
     next_cursor: str | None,
     has_more: bool,
     agent_driven: bool,
+    held_elsewhere: bool = False,
 ) -> OperationView:
     """The one view every surface returns for an operation."""
     progress = record.progress
@@ -104,12 +105,14 @@ def build_view(
         error=record.error,
         agent_task=agent_task,
         input_requests=open_questions(record),
+        held_elsewhere=held_elsewhere,
         next_step=next_step(
             record,
             next_cursor=next_cursor,
             has_more=has_more,
             remaining_agent_steps=agent_task.steps_remaining if agent_task else None,
             agent_driven=agent_driven,
+            held_elsewhere=held_elsewhere,
         ),
         created_at=iso_time(record.created_at),
         updated_at=iso_time(record.updated_at),

@@ -52,12 +52,21 @@ class Store(Protocol):
         """Records matching ``query``, newest (created_at, operation_id) first."""
 
     async def acquire_lease(
-        self, operation_id: str, holder: str, ttl_s: float, now: float
+        self,
+        operation_id: str,
+        holder: str,
+        ttl_s: float,
+        now: float,
+        *,
+        dead_holder: str | None = None,
     ) -> Lease | None:
-        """Take the lease if it is free, expired, or already ``holder``'s.
+        """Take the lease if it is free, expired, already ``holder``'s, or ``dead_holder``'s.
 
-        Every successful acquisition increments the fencing token. Returns None
-        when another holder's lease is live or the operation is terminal or unknown.
+        ``dead_holder`` is a holder the caller proved dead (a crashed process on
+        this host): its lease is taken over though it has not expired yet. Every
+        successful acquisition increments the fencing token, so a late commit of
+        the previous holder is refused. Returns None when another holder's lease
+        is live or the operation is terminal or unknown.
         """
 
     async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:

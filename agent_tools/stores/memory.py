@@ -76,13 +76,20 @@ class MemoryStore:
         )
 
     async def acquire_lease(
-        self, operation_id: str, holder: str, ttl_s: float, now: float
+        self,
+        operation_id: str,
+        holder: str,
+        ttl_s: float,
+        now: float,
+        *,
+        dead_holder: str | None = None,
     ) -> Lease | None:
         record = self._records.get(operation_id)
         if record is None or record.status.is_terminal:
             return None
         live = record.lease_expires_at is not None and record.lease_expires_at > now
-        if record.lease_holder is not None and record.lease_holder != holder and live:
+        taken_by_other = record.lease_holder not in (None, holder, dead_holder)
+        if taken_by_other and live:
             return None
         record.lease_holder = holder
         record.lease_expires_at = now + ttl_s

@@ -181,7 +181,13 @@ class PostgresStore:
     # -- leases ---------------------------------------------------------------------------
 
     async def acquire_lease(
-        self, operation_id: str, holder: str, ttl_s: float, now: float
+        self,
+        operation_id: str,
+        holder: str,
+        ttl_s: float,
+        now: float,
+        *,
+        dead_holder: str | None = None,
     ) -> Lease | None:
         async with self._connection() as connection, connection.transaction():
             # SKIP LOCKED: a claimant racing another for the same row gives up at once
@@ -189,11 +195,12 @@ class PostgresStore:
             claimable = await connection.fetchval(
                 "SELECT operation_id FROM operations WHERE operation_id = $1 "
                 "AND status NOT IN ('completed', 'failed', 'cancelled') "
-                "AND (lease_holder IS NULL OR lease_holder = $2 OR lease_expires_at <= $3) "
-                "FOR UPDATE SKIP LOCKED",
+                "AND (lease_holder IS NULL OR lease_holder = $2 OR lease_holder = $4 "
+                "OR lease_expires_at <= $3) FOR UPDATE SKIP LOCKED",
                 operation_id,
                 holder,
                 now,
+                dead_holder,
             )
             if claimable is None:
                 return None

@@ -247,9 +247,17 @@ class RedisStore:
     # -- leases ---------------------------------------------------------------------------
 
     async def acquire_lease(
-        self, operation_id: str, holder: str, ttl_s: float, now: float
+        self,
+        operation_id: str,
+        holder: str,
+        ttl_s: float,
+        now: float,
+        *,
+        dead_holder: str | None = None,
     ) -> Lease | None:
-        token = await self._run("ACQUIRE", operation_id, holder, _number(now), _number(now + ttl_s))
+        token = await self._run(
+            "ACQUIRE", operation_id, holder, _number(now), _number(now + ttl_s), dead_holder or ""
+        )
         if token is None:
             return None
         return Lease(

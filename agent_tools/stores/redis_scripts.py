@@ -58,11 +58,13 @@ ACQUIRE = (
     COMMON
     + """
 local p, id, holder, now, expires_at = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local dead_holder = ARGV[6]
 local key = p .. ':op:' .. id
 local fields = redis.call('HMGET', key, 'status', 'lease_holder', 'lease_expires_at')
 if not fields[1] or is_terminal(fields[1]) then return false end
 local current, until_ = fields[2], fields[3]
-if current ~= '' and current ~= holder and tonumber(until_) > now then return false end
+local other = current ~= '' and current ~= holder and current ~= dead_holder
+if other and tonumber(until_) > now then return false end
 local token = redis.call('HINCRBY', key, 'lease_token', 1)
 redis.call('HSET', key, 'lease_holder', holder, 'lease_expires_at', expires_at)
 return token

@@ -174,7 +174,13 @@ class SqliteStore:
     # -- leases -------------------------------------------------------------------------
 
     async def acquire_lease(
-        self, operation_id: str, holder: str, ttl_s: float, now: float
+        self,
+        operation_id: str,
+        holder: str,
+        ttl_s: float,
+        now: float,
+        *,
+        dead_holder: str | None = None,
     ) -> Lease | None:
         def acquire(db: sqlite3.Connection) -> Lease | None:
             with immediate(db):
@@ -182,9 +188,9 @@ class SqliteStore:
                     "UPDATE operations SET lease_holder = ?, lease_expires_at = ?, "
                     "lease_token = lease_token + 1 WHERE operation_id = ? "
                     "AND status NOT IN ('completed', 'failed', 'cancelled') "
-                    "AND (lease_holder IS NULL OR lease_holder = ? OR lease_expires_at <= ?) "
-                    "RETURNING lease_token",
-                    (holder, now + ttl_s, operation_id, holder, now),
+                    "AND (lease_holder IS NULL OR lease_holder = ? OR lease_holder = ? "
+                    "OR lease_expires_at <= ?) RETURNING lease_token",
+                    (holder, now + ttl_s, operation_id, holder, dead_holder, now),
                 ).fetchone()
             if row is None:
                 return None

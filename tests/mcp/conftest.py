@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -67,11 +68,23 @@ class HttpServer:
 
 
 def start_http_server(
-    store_url: str, *extra: str, ops: tuple[str, ...] = (MCP_OPS,), **environment: str
+    store_url: str,
+    *extra: str,
+    ops: tuple[str, ...] = (MCP_OPS,),
+    authenticated: bool = False,
+    **environment: str,
 ) -> HttpServer:
-    """Start a server on port 0 and wait for the URL it prints to stderr."""
+    """Start a server on port 0 and wait for the URL it prints to stderr.
+
+    Unless ``authenticated``, it runs with ``--no-auth`` on loopback, as a local client's
+    server would; authentication tests pass their tokens file or OAuth settings instead.
+    """
+    auth = () if authenticated else ("--no-auth",)
     process = subprocess.Popen(
-        [sys.executable, *serve_arguments(store_url, "--http", "--port", "0", *extra, ops=ops)],
+        [
+            sys.executable,
+            *serve_arguments(store_url, "--http", "--port", "0", *auth, *extra, ops=ops),
+        ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -160,7 +173,8 @@ def structured(result: Any) -> dict[str, Any]:
 def tool_error(result: Any) -> dict[str, Any]:
     """The ``{"code", "message", "hint"}`` of an ``isError`` tool result."""
     assert result.is_error, result.structured_content
-    error = result.structured_content["error"]
-    text = result.content[0].text
-    assert error["code"] in text and error["hint"] in text
+    assert result.structured_content is None
+    line, body = (block.text for block in result.content)
+    error = json.loads(body)["error"]
+    assert error["code"] in line and error["hint"] in line
     return dict(error)

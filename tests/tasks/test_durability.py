@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.tasks.conftest import StartServer
-from tests.tasks.wire import TERMINAL, RpcError, WireClient
+from tests.tasks.wire import TERMINAL, RpcError, WireClient, tool_error_code
 
 INVALID_PARAMS = -32602
 COMPUTE_ARGUMENTS = {"seconds": 4, "label": "durable"}
@@ -137,8 +137,7 @@ def test_a_finished_task_stays_readable_for_its_ttl_then_is_gone_and_purged(
     first.kill()
     restarted = WireClient(start_tasks_server().url)
     refusal = restarted.call_tool("get_progress", {"operation_id": task_id})
-    assert refusal["isError"] is True
-    assert refusal["structuredContent"]["error"]["code"] == "operation_not_found"
+    assert tool_error_code(refusal) == "operation_not_found"
 
 
 def test_task_methods_are_refused_to_clients_that_did_not_negotiate_the_extension(

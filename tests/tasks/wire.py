@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -117,3 +118,10 @@ def _json_body(response: httpx.Response) -> dict[str, Any]:
         ]
         return dict(httpx.Response(200, content=data[-1]).json())
     return dict(response.json())
+
+
+def tool_error_code(result: dict[str, Any]) -> str:
+    """The error code of an ``isError`` tool result, which carries no structured content."""
+    assert result["isError"] is True and "structuredContent" not in result
+    code: str = json.loads(result["content"][1]["text"])["error"]["code"]
+    return code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel
@@ -45,10 +46,25 @@ def success_result(result: BaseModel) -> CallToolResult:
 
 
 def error_result(error: AgentToolsError) -> CallToolResult:
-    """An ``isError`` result whose text and structured content carry code, message and hint."""
-    body = error.as_dict()
+    """An ``isError`` result whose text carries code, message and hint."""
+    return error_body_result(error.as_dict())
+
+
+def error_body_result(body: dict[str, Any]) -> CallToolResult:
+    """An ``isError`` result for an error body ``{"code", "message", "hint", ...}``.
+
+    The result has no structured content: a tool's output schema describes its
+    success value, and the TypeScript SDK client checks any structured content
+    against it even when ``isError`` is set, so an error body there would turn
+    the agent's error into a client-side failure. The protocol (2025-11-25 and
+    2026-07-28) reports tool errors as content with ``isError``. The first text
+    block reads as one line; the second is the body as JSON, for programs.
+    """
+    line = f"[{body['code']}] {body['message']} Hint: {body['hint']}"
     return CallToolResult(
-        content=[TextContent(type="text", text=str(error))],
-        structured_content={"error": body},
+        content=[
+            TextContent(type="text", text=line),
+            TextContent(type="text", text=json.dumps({"error": body}, separators=(",", ":"))),
+        ],
         is_error=True,
     )

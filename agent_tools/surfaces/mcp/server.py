@@ -1,4 +1,4 @@
-"""Build the MCP server: the catalog's tools, operation resources, prompts, completions.
+"""Build the MCP server: the catalog's tools, operation resources and the instructions.
 
 Built on the SDK's low-level ``Server`` rather than ``MCPServer``: tools come from
 the shared catalog (a pydantic arguments model and result model per tool, not a
@@ -19,9 +19,9 @@ from mcp.server.lowlevel.server import Server
 from mcp_types import CallToolRequestParams
 
 from agent_tools.runtime.engine import Engine
-from agent_tools.surfaces.mcp.completions import ArgumentCompletions
 from agent_tools.surfaces.mcp.instructions import INSTRUCTIONS
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
+from agent_tools.surfaces.mcp.principal import guard_method, guard_tool_calls
 from agent_tools.surfaces.mcp.prompts import OperationPrompts
 from agent_tools.surfaces.mcp.resources import OperationResources
 from agent_tools.surfaces.mcp.tools import CatalogTools
@@ -44,7 +44,6 @@ def build_server(
     catalog = CatalogTools(engine, tools, operation_tools)
     resources = OperationResources(engine)
     prompts = OperationPrompts(engine)
-    completions = ArgumentCompletions(engine)
     server: Server[dict[str, Any]] = Server(
         SERVER_NAME,
         version=version("agent-tools"),
@@ -53,13 +52,13 @@ def build_server(
         instructions=INSTRUCTIONS,
         get_tool_input_schema=catalog.input_schema,
         on_list_tools=catalog.list_tools,
-        on_call_tool=catalog.call_tool,
-        on_list_resources=resources.list_resources,
+        on_call_tool=guard_tool_calls(catalog.call_tool),
+        on_list_resources=guard_method("resources/list", resources.list_resources),
         on_list_resource_templates=resources.list_templates,
-        on_read_resource=resources.read,
+        on_read_resource=guard_method("resources/read", resources.read),
         on_list_prompts=prompts.list_prompts,
-        on_get_prompt=prompts.get_prompt,
-        on_completion=completions.complete,
+        on_get_prompt=guard_method("prompts/get", prompts.get_prompt),
+        on_completion=guard_method("completion/complete", prompts.complete),
     )
     if operation_tools is not None:
         _install_tasks(server, engine, operation_tools, catalog)
@@ -75,10 +74,12 @@ def _install_tasks(
     """Apply the tasks extension as the SDK's ``MCPServer`` applies extensions."""
     extension = TasksExtension(engine, operation_tools)
     for method in extension.methods():
-        server.add_request_handler(method.method, method.params_type, method.handler)
+        server.add_request_handler(
+            method.method, method.params_type, guard_method(method.method, method.handler)
+        )
     server.add_request_handler(
         "tools/call",
         CallToolRequestParams,
-        compose_tool_call_handler([extension], catalog.call_tool),
+        guard_tool_calls(compose_tool_call_handler([extension], catalog.call_tool)),
     )
     server.extensions[extension.identifier] = extension.settings()

@@ -19,7 +19,6 @@ from mcp_types import (
     CallToolResult,
     ElicitRequest,
     ElicitRequestFormParams,
-    TextContent,
 )
 
 from agent_tools.core.definitions import OperationType
@@ -27,6 +26,7 @@ from agent_tools.core.input_requests import InputRequest
 from agent_tools.core.status import OperationStatus
 from agent_tools.core.views import OperationView
 from agent_tools.surfaces.mcp.operation_tools import operation_result
+from agent_tools.surfaces.mcp.results import error_body_result
 
 POLL_INTERVAL_MS = 500
 CRASH_CODES = frozenset({"operation_failed", "chunk_timeout"})
@@ -135,12 +135,7 @@ def _crashed(view: OperationView) -> bool:
 
 def _tool_error_result(view: OperationView) -> CallToolResult:
     assert view.error is not None
-    text = f"[{view.error.code}] {view.error.message} Hint: {view.error.hint}"
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)],
-        structured_content={"error": view.error.model_dump()},
-        is_error=True,
-    )
+    return error_body_result(view.error.model_dump())
 
 
 def _dump(result: CallToolResult) -> dict[str, Any]:
