@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -43,6 +41,10 @@ class InputRequest(BaseModel):
     def _is_an_object_schema(cls, schema: dict[str, JsonValue]) -> dict[str, JsonValue]:
         if schema.get("type") != "object":
             raise ValueError('requested_schema must be an object schema ({"type": "object", ...})')
+        # jsonschema takes ~0.4 s to import; only operations that ask questions pay for it.
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+
         try:
             Draft202012Validator.check_schema(schema)
         except SchemaError as error:
@@ -123,6 +125,8 @@ def answer_problems(request: InputRequest, response: InputResponse) -> list[str]
     """Why an accepted answer does not match its question's schema (empty when it does)."""
     if not response.accepted:
         return []
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(request.requested_schema)
     content: Any = response.content or {}
     return [

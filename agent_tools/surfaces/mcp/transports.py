@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
-import uvicorn
 from mcp.server.stdio import stdio_server
 
 from agent_tools.core.registry import OperationRegistry
@@ -22,25 +19,6 @@ from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
 
 HTTP_PATH = "/mcp"
 STARTUP_POLL_S = 0.05
-
-
-class _GracefulServer(uvicorn.Server):
-    """Stops on SIGINT/SIGTERM and returns, so the engine closes before the process exits.
-
-    uvicorn re-raises the signal after its own shutdown, which would end the
-    process before the running operations are checkpointed and released.
-    """
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        loop = asyncio.get_running_loop()
-        for number in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(number, self.handle_exit, number, None)
-        try:
-            yield
-        finally:
-            for number in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(number)
 
 
 def engine_for(settings: Settings) -> Engine:
@@ -86,6 +64,11 @@ async def serve_http(
     bearer token (static or OAuth) unless ``no_auth`` is set on a loopback address;
     a refused configuration raises before anything is opened.
     """
+    # uvicorn loads only here, so a stdio server never pays for it.
+    import uvicorn
+
+    from agent_tools.surfaces.mcp.graceful_http import GracefulServer
+
     auth = http_auth(settings)
     engine = engine_for(settings)
     async with engine:
@@ -107,7 +90,7 @@ async def serve_http(
             access_log=False,
             lifespan="on",
         )
-        web_server = _GracefulServer(config)
+        web_server = GracefulServer(config)
         serving = asyncio.create_task(web_server.serve())
         while not web_server.started and not serving.done():
             await asyncio.wait({serving}, timeout=STARTUP_POLL_S)
