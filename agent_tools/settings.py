@@ -22,6 +22,10 @@ def default_store_url() -> str:
     return f"sqlite:///{default_data_dir() / 'operations.db'}"
 
 
+def default_tokens_file() -> Path:
+    return default_data_dir() / "tokens.json"
+
+
 class Settings(BaseModel):
     """Every setting of servers, workers and the engine, with defaults for a fresh machine."""
 
@@ -47,6 +51,18 @@ class Settings(BaseModel):
     worker_slice_s: float = 30.0
     """How long a worker runs one operation before re-enqueueing it (fairness)."""
     expose_operation_tools: bool = False
+    no_auth: bool = False
+    """Serve HTTP without authentication; refused unless bound to a loopback address."""
+    tokens_file: Path = Field(default_factory=default_tokens_file)
+    """The hashes of the static bearer tokens ``agent-tools tokens create`` made."""
+    resource_url: str | None = None
+    """This server's public URL (``https://host/mcp``): the audience OAuth tokens must name."""
+    oauth_issuer: str | None = None
+    """The OAuth 2.1 authorization server whose JWT access tokens are accepted."""
+    oauth_jwks_url: str | None = None
+    """Where that server publishes its signing keys (JWKS)."""
+    oauth_scope_prefix: str = "agent-tools:"
+    """A JWT gets its role from a scope ``<prefix><role>``, e.g. ``agent-tools:operator``."""
 
     @field_validator("response_max_bytes")
     @classmethod

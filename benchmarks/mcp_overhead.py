@@ -81,7 +81,7 @@ def serve(transport: str, store_url: str) -> None:
     from agent_tools.settings import Settings
     from agent_tools.surfaces.mcp.transports import serve_http, serve_stdio
 
-    settings = Settings.load({"store": store_url, "ops": [__file__], "port": 0})
+    settings = Settings.load({"store": store_url, "ops": [__file__], "port": 0, "no_auth": True})
     tools = [*TOOLS, EMPTY_TOOL]
     if transport == "stdio":
         asyncio.run(serve_stdio(settings, tools))

@@ -37,6 +37,7 @@ def start_server(store_path: Path) -> tuple[subprocess.Popen[str], str]:
             "agent_tools.surfaces.cli",
             "serve",
             "--http",
+            "--no-auth",
             "--port",
             "0",
             "--store",

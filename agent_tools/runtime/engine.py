@@ -16,6 +16,7 @@ from agent_tools.core.errors import (
     InvalidInputError,
     OperationNotFoundError,
 )
+from agent_tools.core.inspection import OperationDetail, build_detail
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.records import (
     ErrorInfo,
@@ -349,6 +350,14 @@ class Engine:
             else None,
             has_more=page.has_more,
         )
+
+    async def inspect(self, operation_id: str) -> OperationDetail:
+        """The operator's view: status and progress, lease, latest checkpoints, audit log."""
+        await self.start()
+        record = await self._get(operation_id)
+        events = await self.store.list_events(operation_id)
+        view = await self._view(record, None, with_items=False)
+        return build_detail(record, view, events, time.time())
 
     def describe_operation_types(self) -> OperationTypeList:
         """Every registered type with its description and input schema."""

@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, str] = {
     "worker": "agent_tools.surfaces.commands.worker",
     "schema": "agent_tools.surfaces.commands.schema",
     "ops": "agent_tools.surfaces.commands.ops",
+    "tokens": "agent_tools.surfaces.commands.tokens",
 }
 
 

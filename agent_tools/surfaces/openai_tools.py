@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from agent_tools.core.definitions import OperationType
 from agent_tools.core.errors import AgentToolsError, InvalidInputError
+from agent_tools.core.principals import LOCAL_USER, Principal, acting_as, authorize
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.strict_schema import StrictSchema
 from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec, catalog_schema, invalid_arguments
@@ -63,10 +64,15 @@ class _Call:
 
 
 class OpenAITools:
-    """The agent-tools tools for OpenAI function calling, backed by ``engine``."""
+    """The agent-tools tools for OpenAI function calling, backed by ``engine``.
 
-    def __init__(self, engine: Engine) -> None:
+    Calls act for ``principal`` (the local user, an admin, unless given): its role
+    decides which functions it may call.
+    """
+
+    def __init__(self, engine: Engine, *, principal: Principal = LOCAL_USER) -> None:
         self._engine = engine
+        self._principal = principal
         self._functions = {function.name: function for function in self._build()}
 
     def _build(self) -> list[_Function]:
@@ -148,6 +154,7 @@ class OpenAITools:
         function = self._functions.get(call.name)
         if function is None:
             raise UnknownFunctionError(call.name, self._functions)
+        authorize(self._principal, function.spec.name)
         arguments = _parse_arguments(call)
         arguments = _decode_json_strings(arguments, function.strict.json_string_fields)
         arguments = {key: value for key, value in arguments.items() if value is not None}
@@ -157,7 +164,8 @@ class OpenAITools:
             model = function.spec.arguments_model.model_validate(arguments)
         except ValidationError as invalid:
             raise invalid_arguments(call.name, invalid) from invalid
-        return await function.spec.invoke(self._engine, model)
+        with acting_as(self._principal):
+            return await function.spec.invoke(self._engine, model)
 
 
 def _start_description(definition: OperationType) -> str:

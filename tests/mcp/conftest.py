@@ -68,11 +68,23 @@ class HttpServer:
 
 
 def start_http_server(
-    store_url: str, *extra: str, ops: tuple[str, ...] = (MCP_OPS,), **environment: str
+    store_url: str,
+    *extra: str,
+    ops: tuple[str, ...] = (MCP_OPS,),
+    authenticated: bool = False,
+    **environment: str,
 ) -> HttpServer:
-    """Start a server on port 0 and wait for the URL it prints to stderr."""
+    """Start a server on port 0 and wait for the URL it prints to stderr.
+
+    Unless ``authenticated``, it runs with ``--no-auth`` on loopback, as a local client's
+    server would; authentication tests pass their tokens file or OAuth settings instead.
+    """
+    auth = () if authenticated else ("--no-auth",)
     process = subprocess.Popen(
-        [sys.executable, *serve_arguments(store_url, "--http", "--port", "0", *extra, ops=ops)],
+        [
+            sys.executable,
+            *serve_arguments(store_url, "--http", "--port", "0", *auth, *extra, ops=ops),
+        ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -57,6 +57,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--broker", help="broker URL of a worker fleet")
     parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        default=None,
+        help="serve HTTP without authentication (refused unless --host is a loopback address)",
+    )
+    parser.add_argument("--tokens-file", type=Path, help="the static tokens' hashes")
+    parser.add_argument("--resource-url", help="this server's public URL, the OAuth audience")
+    parser.add_argument("--oauth-issuer", help="the authorization server whose JWTs are accepted")
+    parser.add_argument("--oauth-jwks-url", help="the JWKS URL of that authorization server")
+    parser.add_argument(
         "--expose-operation-tools",
         action="store_true",
         default=None,

@@ -21,6 +21,8 @@ from mcp_types import CallToolRequestParams
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.instructions import INSTRUCTIONS
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
+from agent_tools.surfaces.mcp.principal import guard_method, guard_tool_calls
+from agent_tools.surfaces.mcp.prompts import OperationPrompts
 from agent_tools.surfaces.mcp.resources import OperationResources
 from agent_tools.surfaces.mcp.tools import CatalogTools
 from agent_tools.surfaces.mcp_tasks import TasksExtension
@@ -41,6 +43,7 @@ def build_server(
     operation_tools = OperationTools(engine) if expose_operation_tools else None
     catalog = CatalogTools(engine, tools, operation_tools)
     resources = OperationResources(engine)
+    prompts = OperationPrompts(engine)
     server: Server[dict[str, Any]] = Server(
         SERVER_NAME,
         version=version("agent-tools"),
@@ -49,10 +52,13 @@ def build_server(
         instructions=INSTRUCTIONS,
         get_tool_input_schema=catalog.input_schema,
         on_list_tools=catalog.list_tools,
-        on_call_tool=catalog.call_tool,
-        on_list_resources=resources.list_resources,
+        on_call_tool=guard_tool_calls(catalog.call_tool),
+        on_list_resources=guard_method("resources/list", resources.list_resources),
         on_list_resource_templates=resources.list_templates,
-        on_read_resource=resources.read,
+        on_read_resource=guard_method("resources/read", resources.read),
+        on_list_prompts=prompts.list_prompts,
+        on_get_prompt=guard_method("prompts/get", prompts.get_prompt),
+        on_completion=guard_method("completion/complete", prompts.complete),
     )
     if operation_tools is not None:
         _install_tasks(server, engine, operation_tools, catalog)
@@ -68,10 +74,12 @@ def _install_tasks(
     """Apply the tasks extension as the SDK's ``MCPServer`` applies extensions."""
     extension = TasksExtension(engine, operation_tools)
     for method in extension.methods():
-        server.add_request_handler(method.method, method.params_type, method.handler)
+        server.add_request_handler(
+            method.method, method.params_type, guard_method(method.method, method.handler)
+        )
     server.add_request_handler(
         "tools/call",
         CallToolRequestParams,
-        compose_tool_call_handler([extension], catalog.call_tool),
+        guard_tool_calls(compose_tool_call_handler([extension], catalog.call_tool)),
     )
     server.extensions[extension.identifier] = extension.settings()

@@ -14,6 +14,8 @@ from agent_tools.core.registry import OperationRegistry
 from agent_tools.runtime.engine import Engine
 from agent_tools.runtime.loading import load_operations
 from agent_tools.settings import Settings
+from agent_tools.surfaces.auth.http_auth import http_auth
+from agent_tools.surfaces.mcp.principal import mark_unauthenticated
 from agent_tools.surfaces.mcp.security import transport_security
 from agent_tools.surfaces.mcp.server import build_server
 from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
@@ -80,16 +82,23 @@ async def serve_http(
     """Serve streamable HTTP at ``http://host:port/mcp`` until interrupted.
 
     ``on_listening`` receives the URL once the socket listens; with port 0 the
-    system picks a free port, and this is how a caller learns it.
+    system picks a free port, and this is how a caller learns it. Requests need a
+    bearer token (static or OAuth) unless ``no_auth`` is set on a loopback address;
+    a refused configuration raises before anything is opened.
     """
+    auth = http_auth(settings)
     engine = engine_for(settings)
     async with engine:
         server = build_server(engine, tools, expose_operation_tools=settings.expose_operation_tools)
-        app = server.streamable_http_app(
+        starlette_app = server.streamable_http_app(
             streamable_http_path=HTTP_PATH,
             transport_security=transport_security(settings.host, settings.allowed_hosts),
             host=settings.host,
+            auth=auth.settings if auth else None,
+            token_verifier=auth.verifier if auth else None,
+            custom_starlette_routes=auth.routes if auth else None,
         )
+        app = mark_unauthenticated(starlette_app) if auth is None else starlette_app
         config = uvicorn.Config(
             app,
             host=settings.host,

@@ -1,0 +1,158 @@
+"""``agent-tools ops``: look at and steer operations from a terminal.
+
+Each action is one entry of :data:`ACTIONS` (its help, its own arguments, and the
+coroutine that runs it against the engine); a new action is one more entry.
+The options shared by every action work before or after the action's name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from agent_tools.runtime.engine import Engine
+
+HELP = "List, show, watch, pause, resume or cancel operations, and read their results."
+
+Handler = Callable[["Engine", argparse.Namespace, "Console"], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One ``ops`` action: its help line, its arguments, and its handler's dotted name."""
+
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    handler: str
+    """``module:function`` under this package, imported only when the action runs."""
+
+
+def _operation_id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("operation_id")
+
+
+def _list_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--status", help="only operations with this status")
+    parser.add_argument("--type", dest="operation_type", help="only this operation type")
+    parser.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+
+
+def _watch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "operation_id", nargs="?", help="the operation to watch (default: every running one)"
+    )
+    parser.add_argument(
+        "--refresh-ms", type=int, default=500, help="how often the bars are refreshed (ms)"
+    )
+
+
+def _resume_arguments(parser: argparse.ArgumentParser) -> None:
+    _operation_id(parser)
+    parser.add_argument(
+        "--budget-ms",
+        type=int,
+        help="how long to run an inline operation here, or follow a background one",
+    )
+
+
+def _cancel_arguments(parser: argparse.ArgumentParser) -> None:
+    _operation_id(parser)
+    parser.add_argument("--reason", default="cancelled from the terminal")
+
+
+def _results_arguments(parser: argparse.ArgumentParser) -> None:
+    _operation_id(parser)
+    parser.add_argument("--jsonl", action="store_true", help="one JSON object per item")
+    parser.add_argument(
+        "--follow", action="store_true", help="keep printing new items until the operation ends"
+    )
+    parser.add_argument("--cursor", help="start after this cursor (from an earlier page)")
+    parser.add_argument("--limit", type=int, help="stop after this many items")
+
+
+ACTIONS: dict[str, Action] = {
+    "list": Action("operations, newest first", _list_arguments, "reading:list_operations"),
+    "show": Action(
+        "status, progress, ETA, lease and checkpoints of one operation",
+        _operation_id,
+        "reading:show",
+    ),
+    "watch": Action(
+        "live progress bars until the operations end", _watch_arguments, "watching:watch"
+    ),
+    "results": Action("the result log of one operation", _results_arguments, "results:results"),
+    "events": Action("the audit events of one operation", _operation_id, "reading:events"),
+    "pause": Action(
+        "pause one operation at its next chunk boundary", _operation_id, "steering:pause"
+    ),
+    "resume": Action("resume a paused operation", _resume_arguments, "steering:resume"),
+    "cancel": Action("cancel one operation for good", _cancel_arguments, "steering:cancel"),
+    # ``purge`` (retention and erasure) is added here by the data-retention work.
+}
+
+
+def _shared_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """Options every action takes; ``default`` is SUPPRESS on the actions so that an
+    option given before the action name is not reset by the action's own parser."""
+    parser.add_argument(
+        "--store",
+        default=default,
+        help="store URL (default: AGENT_TOOLS_STORE or the data dir)",
+    )
+    parser.add_argument(
+        "--ops",
+        action="append",
+        default=default,
+        help="module or .py file with operation types (repeatable)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default if default is argparse.SUPPRESS else False,
+        help="print JSON instead of tables",
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``ops`` options and one sub-parser per action."""
+    _shared_options(parser, default=None)
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, action in ACTIONS.items():
+        sub = actions.add_parser(name, help=action.help, description=action.help)
+        _shared_options(sub, default=argparse.SUPPRESS)
+        action.add_arguments(sub)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen action; errors an operator can act on print their code and hint."""
+    from agent_tools.core.errors import AgentToolsError
+
+    try:
+        return asyncio.run(_act(args))
+    except AgentToolsError as error:
+        print(f"agent-tools: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _act(args: argparse.Namespace) -> int:
+    import importlib
+
+    from rich.console import Console
+
+    from agent_tools.surfaces.commands.ops.engine import observer_engine
+
+    module_name, function_name = ACTIONS[args.action].handler.split(":")
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    handler: Handler = getattr(module, function_name)
+    console = Console(soft_wrap=args.json, highlight=False)
+    async with observer_engine(args) as engine:
+        return await handler(engine, args, console)

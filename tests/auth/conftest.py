@@ -1,0 +1,58 @@
+"""Authenticated ``serve --http`` servers, their tokens, and MCP clients sending a bearer token."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+
+from agent_tools.core.principals import Role
+from agent_tools.surfaces.auth.token_file import TokenFile
+from tests.mcp.conftest import HttpServer, start_http_server
+
+
+@asynccontextmanager
+async def client_with_token(url: str, token: str) -> AsyncIterator[Client]:
+    """The official MCP client over streamable HTTP, sending ``Authorization: Bearer token``."""
+    async with create_mcp_http_client(headers={"Authorization": f"Bearer {token}"}) as http:
+        transport = streamable_http_client(url, http_client=http)
+        async with Client(transport, read_timeout_seconds=60) as client:
+            yield client
+
+
+@dataclass
+class TokenServer:
+    """A server that accepts the static tokens of ``tokens``; one token per role is made."""
+
+    server: HttpServer
+    tokens: TokenFile
+    store_url: str
+    by_role: dict[Role, str]
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@pytest.fixture(scope="module")
+def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TokenServer]:
+    folder = tmp_path_factory.mktemp("token-server")
+    tokens = TokenFile(folder / "tokens.json")
+    by_role = {role: tokens.create(f"{role.value}-user", role)[1] for role in Role}
+    store_url = f"sqlite:///{folder / 'operations.db'}"
+    server = start_http_server(
+        store_url, authenticated=True, AGENT_TOOLS_TOKENS_FILE=str(tokens.path)
+    )
+    yield TokenServer(server, tokens, store_url, by_role)
+    server.stop()
+
+
+@pytest.fixture
+def tokens_path(tmp_path: Path) -> Path:
+    return tmp_path / "tokens.json"
