@@ -213,7 +213,8 @@ class OperationRunner:
         while self._should_start_chunk(chunks_this_run):
             left_s = time_left_s(record.settings.timeout_ms, progress)
             if left_s is not None and left_s <= 0:
-                await self._fail_timeout(state, progress, next_index, pending_items)
+                error = _timeout(record, progress)
+                await self._fail(error, state, progress, next_index, pending_items)
                 return
             chunk_progress = ChunkProgress(
                 operation_id=record.operation_id,
@@ -247,23 +248,14 @@ class OperationRunner:
                 spent = progress.model_copy(
                     update={"active_seconds": progress.active_seconds + time.monotonic() - started}
                 )
-                await self._fail_timeout(state, spent, next_index, pending_items)
+                await self._fail(_timeout(record, spent), state, spent, next_index, pending_items)
                 return
             except asyncio.CancelledError:
                 if self._stop_reason in ("cancel", "lease_lost") and not _being_cancelled():
                     break
                 raise
             except ChunkAttemptsExhausted as exhausted:
-                await self._commit(
-                    target=OperationStatus.FAILED,
-                    state=state,
-                    progress=progress,
-                    next_index=next_index,
-                    items=pending_items,
-                    event=Event(kind="failed", at=time.time(), detail={"chunk_index": next_index}),
-                    error=error_info(exhausted.error),
-                )
-                self.more_work = False
+                await self._fail(exhausted.error, state, progress, next_index, pending_items)
                 return
             finally:
                 self._chunk_task = None
@@ -324,24 +316,26 @@ class OperationRunner:
                 pending_items, pending_from, last_commit = [], next_index, time.monotonic()
         await self._finish_run(state, progress, next_index, pending_items, pending_from)
 
-    async def _fail_timeout(
+    async def _fail(
         self,
+        error: AgentToolsError,
         state: JsonValue,
         progress: ProgressRecord,
         next_index: int,
         pending_items: list[JsonValue],
     ) -> None:
-        """Commit the run ``failed`` with code ``timeout``, keeping the work done so far."""
-        limit = self._record.settings.timeout_ms
-        assert limit is not None
-        error = OperationTimeoutError(limit, int(progress.active_seconds * 1000))
+        """Commit the run ``failed`` with ``error``, keeping the work done so far."""
         await self._commit(
             target=OperationStatus.FAILED,
             state=state,
             progress=progress,
             next_index=next_index,
             items=pending_items,
-            event=Event(kind="failed", at=time.time(), detail={"code": error.code}),
+            event=Event(
+                kind="failed",
+                at=time.time(),
+                detail={"chunk_index": next_index, "code": error.code},
+            ),
             error=error_info(error),
         )
         self.more_work = False
@@ -447,6 +441,12 @@ def _chunk_event(kind: str, first_chunk: int, next_chunk: int) -> Event:
         at=time.time(),
         detail={"first_chunk": first_chunk, "next_chunk": next_chunk},
     )
+
+
+def _timeout(record: OperationRecord, progress: ProgressRecord) -> OperationTimeoutError:
+    limit = record.settings.timeout_ms
+    assert limit is not None, "only a run with timeout_ms can time out"
+    return OperationTimeoutError(limit, int(progress.active_seconds * 1000))
 
 
 def _as_float(value: int | None) -> float | None:
