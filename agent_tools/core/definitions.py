@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import random
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
@@ -104,9 +105,10 @@ class OperationType:
     plan: Callable[[Any], int | None] | None = None
     initial_state: Callable[[Any], Any] | None = None
     chunk_size: int = 1
-    checkpoint_every_chunks: int = 1
+    checkpoint_interval: int = 1
     checkpoint_every_s: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    timeout_ms: int | None = None
     chunk_timeout_ms: int | None = None
     retention_s: float | None = 7 * 24 * 3600.0
     migrations: Mapping[int, Migration] = field(default_factory=dict)
@@ -139,9 +141,10 @@ def operation(
     plan: Callable[[Any], int | None] | None = None,
     initial_state: Callable[[Any], Any] | None = None,
     chunk_size: int = 1,
-    checkpoint_every_chunks: int = 1,
+    checkpoint_interval: int = 1,
     checkpoint_every_s: float | None = None,
     retry: RetryPolicy | None = None,
+    timeout_ms: int | None = None,
     chunk_timeout_ms: int | None = None,
     retention_s: float | None = 7 * 24 * 3600.0,
     migrations: Mapping[int, Migration] | None = None,
@@ -149,14 +152,26 @@ def operation(
     expose_as_tool: bool = False,
     task_support: TaskSupport = "optional",
     register: bool = True,
+    checkpoint_every_chunks: int | None = None,
 ) -> Callable[[ChunkFunction], OperationType]:
     """Declare a chunk function as an operation type and register it.
 
     Async functions run on the event loop; sync ones run in a thread, or in a
     process pool with ``run_in="process"`` (CPU-bound work). The decorated name
-    becomes the :class:`OperationType`.
+    becomes the :class:`OperationType`. ``timeout_ms`` limits the active time of
+    the whole run, ``chunk_timeout_ms`` one chunk, and ``checkpoint_interval`` is
+    the number of chunks per checkpoint (``checkpoint_every_chunks`` is its
+    deprecated old name).
     """
     from agent_tools.core.registry import default_registry
+
+    if checkpoint_every_chunks is not None:
+        warnings.warn(
+            "checkpoint_every_chunks is deprecated; use checkpoint_interval.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        checkpoint_interval = checkpoint_every_chunks
 
     def decorate(function: ChunkFunction) -> OperationType:
         chosen = run_in or ("event_loop" if inspect.iscoroutinefunction(function) else "thread")
@@ -169,9 +184,10 @@ def operation(
             plan=plan,
             initial_state=initial_state,
             chunk_size=chunk_size,
-            checkpoint_every_chunks=checkpoint_every_chunks,
+            checkpoint_interval=checkpoint_interval,
             checkpoint_every_s=checkpoint_every_s,
             retry=retry or RetryPolicy(),
+            timeout_ms=timeout_ms,
             chunk_timeout_ms=chunk_timeout_ms,
             retention_s=retention_s,
             migrations=dict(migrations or {}),

@@ -136,9 +136,23 @@ class ChunkTimeoutError(AgentToolsError):
     def __init__(self, chunk_index: int, timeout_ms: int) -> None:
         super().__init__(
             f"Chunk {chunk_index} did not finish within {timeout_ms} ms.",
-            "Use a smaller chunk_size or a larger timeout_ms.",
+            "Use a smaller chunk_size or a larger chunk_timeout_ms.",
             chunk_index=chunk_index,
+            chunk_timeout_ms=timeout_ms,
+        )
+
+
+class OperationTimeoutError(AgentToolsError):
+    """The whole operation ran longer than its ``timeout_ms`` of active time."""
+
+    code = "timeout"
+
+    def __init__(self, timeout_ms: int, active_ms: int) -> None:
+        super().__init__(
+            f"The operation ran {active_ms} ms, over its timeout_ms of {timeout_ms} ms.",
+            "Start it again with a larger timeout_ms, or smaller chunks so it stops in time.",
             timeout_ms=timeout_ms,
+            active_ms=active_ms,
         )
 
 

@@ -69,3 +69,10 @@ def advance(
         message=update.message if update.message is not None else progress.message,
         active_seconds=round(progress.active_seconds + elapsed_s, 6),
     )
+
+
+def time_left_s(timeout_ms: int | None, progress: ProgressRecord) -> float | None:
+    """Active run time the operation has left under ``timeout_ms``; None without a limit."""
+    if timeout_ms is None:
+        return None
+    return timeout_ms / 1000 - progress.active_seconds

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from agent_tools.core.input_requests import InputRequest, InputRound
 from agent_tools.core.status import OperationStatus
@@ -40,10 +40,21 @@ class RunSettings(BaseModel):
 
     mode: RunMode = "inline"
     chunk_size: int = 1
-    checkpoint_every_chunks: int = 1
+    checkpoint_interval: int = 1
     checkpoint_every_s: float | None = None
+    timeout_ms: int | None = None
     chunk_timeout_ms: int | None = None
     retention_s: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_old_names(cls, data: Any) -> Any:
+        # Records stored before checkpoint_interval was named carry the old key.
+        if isinstance(data, dict) and "checkpoint_every_chunks" in data:
+            data = dict(data)
+            old = data.pop("checkpoint_every_chunks")
+            data.setdefault("checkpoint_interval", old)
+        return data
 
 
 class OperationRecord(BaseModel):

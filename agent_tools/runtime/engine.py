@@ -180,12 +180,18 @@ class Engine:
         chunk_size: int | None = None,
         checkpoint_interval: int | None = None,
         timeout_ms: int | None = None,
+        chunk_timeout_ms: int | None = None,
         total_steps: int | None = None,
         cursor: str | None = None,
         owner: str | None = None,
         on_progress: OnProgress | None = None,
     ) -> OperationView:
-        """Start an operation (or continue the one with ``operation_id``) for a budget."""
+        """Start an operation (or continue the one with ``operation_id``) for a budget.
+
+        ``timeout_ms`` limits the active run time of the whole operation (over it, the
+        run fails with code ``timeout``); ``chunk_timeout_ms`` limits one chunk;
+        ``checkpoint_interval`` is the number of chunks per durable checkpoint.
+        """
         await self.start()
         budget_s = self._budget_s(budget_ms)
         definition = self.registry.latest(operation_type)
@@ -198,6 +204,7 @@ class Engine:
             chunk_size=chunk_size,
             checkpoint_interval=checkpoint_interval,
             timeout_ms=timeout_ms,
+            chunk_timeout_ms=chunk_timeout_ms,
             total_steps=total_steps,
             owner=owner,
         )

@@ -66,6 +66,7 @@ def new_record(
     chunk_size: int | None,
     checkpoint_interval: int | None,
     timeout_ms: int | None,
+    chunk_timeout_ms: int | None = None,
     total_steps: int | None,
     owner: str | None,
 ) -> OperationRecord:
@@ -78,10 +79,12 @@ def new_record(
     settings = RunSettings(
         mode=mode,
         chunk_size=_positive("chunk_size", chunk_size) or definition.chunk_size,
-        checkpoint_every_chunks=_positive("checkpoint_interval", checkpoint_interval)
-        or definition.checkpoint_every_chunks,
+        checkpoint_interval=_positive("checkpoint_interval", checkpoint_interval)
+        or definition.checkpoint_interval,
         checkpoint_every_s=definition.checkpoint_every_s,
-        chunk_timeout_ms=_positive("timeout_ms", timeout_ms) or definition.chunk_timeout_ms,
+        timeout_ms=_positive("timeout_ms", timeout_ms) or definition.timeout_ms,
+        chunk_timeout_ms=_positive("chunk_timeout_ms", chunk_timeout_ms)
+        or definition.chunk_timeout_ms,
         retention_s=definition.retention_s,
     )
     planned = _positive("total_steps", total_steps)

@@ -22,10 +22,10 @@ from pydantic import JsonValue
 
 from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.definitions import OperationType
-from agent_tools.core.errors import AgentToolsError
+from agent_tools.core.errors import AgentToolsError, OperationTimeoutError
 from agent_tools.core.input_requests import InputResponse, InputRound
 from agent_tools.core.policy import ExecutionPolicy
-from agent_tools.core.progress import advance
+from agent_tools.core.progress import advance, time_left_s
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -211,6 +211,11 @@ class OperationRunner:
         loop = asyncio.get_running_loop()
         answers = _answers_by_name(record.input_round)
         while self._should_start_chunk(chunks_this_run):
+            left_s = time_left_s(record.settings.timeout_ms, progress)
+            if left_s is not None and left_s <= 0:
+                error = _timeout(record, progress)
+                await self._fail(error, state, progress, next_index, pending_items)
+                return
             chunk_progress = ChunkProgress(
                 operation_id=record.operation_id,
                 chunk_index=next_index,
@@ -224,35 +229,33 @@ class OperationRunner:
             self._chunk_progress = chunk_progress
             started = time.monotonic()
             timeout_ms = record.settings.chunk_timeout_ms
+            chunk = run_chunk(
+                definition,
+                input_value,
+                state,
+                chunk_progress,
+                timeout_s=None if timeout_ms is None else timeout_ms / 1000,
+                process_pool=self._env.process_pool() if definition.run_in == "process" else None,
+            )
+            # The operation's own limit cuts a chunk in flight (retries included) at the time left.
             self._chunk_task = asyncio.ensure_future(
-                run_chunk(
-                    definition,
-                    input_value,
-                    state,
-                    chunk_progress,
-                    timeout_s=None if timeout_ms is None else timeout_ms / 1000,
-                    process_pool=self._env.process_pool()
-                    if definition.run_in == "process"
-                    else None,
-                )
+                chunk if left_s is None else asyncio.wait_for(chunk, left_s)
             )
             try:
                 result = await self._chunk_task
+            except TimeoutError:
+                chunk_progress.request_cancel()
+                spent = progress.model_copy(
+                    update={"active_seconds": progress.active_seconds + time.monotonic() - started}
+                )
+                await self._fail(_timeout(record, spent), state, spent, next_index, pending_items)
+                return
             except asyncio.CancelledError:
                 if self._stop_reason in ("cancel", "lease_lost") and not _being_cancelled():
                     break
                 raise
             except ChunkAttemptsExhausted as exhausted:
-                await self._commit(
-                    target=OperationStatus.FAILED,
-                    state=state,
-                    progress=progress,
-                    next_index=next_index,
-                    items=pending_items,
-                    event=Event(kind="failed", at=time.time(), detail={"chunk_index": next_index}),
-                    error=error_info(exhausted.error),
-                )
-                self.more_work = False
+                await self._fail(exhausted.error, state, progress, next_index, pending_items)
                 return
             finally:
                 self._chunk_task = None
@@ -313,6 +316,30 @@ class OperationRunner:
                 pending_items, pending_from, last_commit = [], next_index, time.monotonic()
         await self._finish_run(state, progress, next_index, pending_items, pending_from)
 
+    async def _fail(
+        self,
+        error: AgentToolsError,
+        state: JsonValue,
+        progress: ProgressRecord,
+        next_index: int,
+        pending_items: list[JsonValue],
+    ) -> None:
+        """Commit the run ``failed`` with ``error``, keeping the work done so far."""
+        await self._commit(
+            target=OperationStatus.FAILED,
+            state=state,
+            progress=progress,
+            next_index=next_index,
+            items=pending_items,
+            event=Event(
+                kind="failed",
+                at=time.time(),
+                detail={"chunk_index": next_index, "code": error.code},
+            ),
+            error=error_info(error),
+        )
+        self.more_work = False
+
     async def _finish_run(
         self,
         state: JsonValue,
@@ -341,7 +368,7 @@ class OperationRunner:
 
     def _checkpoint_due(self, pending_chunks: int, last_commit: float) -> bool:
         settings = self._record.settings
-        if pending_chunks >= settings.checkpoint_every_chunks:
+        if pending_chunks >= settings.checkpoint_interval:
             return True
         interval = settings.checkpoint_every_s
         return interval is not None and time.monotonic() - last_commit >= interval
@@ -414,6 +441,12 @@ def _chunk_event(kind: str, first_chunk: int, next_chunk: int) -> Event:
         at=time.time(),
         detail={"first_chunk": first_chunk, "next_chunk": next_chunk},
     )
+
+
+def _timeout(record: OperationRecord, progress: ProgressRecord) -> OperationTimeoutError:
+    limit = record.settings.timeout_ms
+    assert limit is not None, "only a run with timeout_ms can time out"
+    return OperationTimeoutError(limit, int(progress.active_seconds * 1000))
 
 
 def _as_float(value: int | None) -> float | None:

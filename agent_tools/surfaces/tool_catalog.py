@@ -46,7 +46,15 @@ class ExecuteIncrementallyArguments(_Arguments):
     checkpoint_interval: int | None = Field(
         default=None, ge=1, description="Chunks per durable checkpoint (default 1)."
     )
-    timeout_ms: int | None = Field(default=None, ge=1, description="Time limit of one chunk.")
+    timeout_ms: int | None = Field(
+        default=None,
+        ge=1,
+        description="Time limit of the whole operation, in ms of active run time; "
+        "over it the run fails with code timeout.",
+    )
+    chunk_timeout_ms: int | None = Field(
+        default=None, ge=1, description="Time limit of one chunk (ms)."
+    )
     total_steps: int | None = Field(
         default=None, ge=1, description="Total steps, when you know it better than the type."
     )
@@ -167,6 +175,7 @@ async def _execute(
         chunk_size=arguments.chunk_size,
         checkpoint_interval=arguments.checkpoint_interval,
         timeout_ms=arguments.timeout_ms,
+        chunk_timeout_ms=arguments.chunk_timeout_ms,
         total_steps=arguments.total_steps,
         on_progress=on_progress,
     )

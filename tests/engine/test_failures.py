@@ -35,7 +35,9 @@ async def test_a_chunk_failing_past_its_retries_fails_the_operation(engine: Engi
 
 
 async def test_a_chunk_over_its_timeout_is_retried_then_fails(engine: Engine) -> None:
-    view = await engine.execute_incrementally("hang", {"hang_s": 5}, timeout_ms=50, budget_ms=4000)
+    view = await engine.execute_incrementally(
+        "hang", {"hang_s": 5}, chunk_timeout_ms=50, budget_ms=4000
+    )
     assert view.status is OperationStatus.FAILED
     assert view.error is not None and view.error.code == "chunk_timeout"
 

@@ -39,6 +39,7 @@ class ScriptedModel:
                 "chunk_size": None,
                 "checkpoint_interval": None,
                 "timeout_ms": None,
+                "chunk_timeout_ms": None,
                 "total_steps": None,
             }
         view = json.loads(last_output)
