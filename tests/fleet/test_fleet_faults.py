@@ -110,12 +110,12 @@ async def test_a_zombie_worker_cannot_commit_after_its_lease_was_taken_over(
         with running_workers(store, REDIS_BROKER, 2, tmp_path) as workers:
             (operation_id,) = await start_operations(engine, 1, tmp_path, chunk_ms=1500)
             holder = await wait_for_holder(engine, operation_id, exclude=None)
-            zombie_pid = int(holder.split(":")[1])
+            zombie_pid = int(holder.split(":")[2])
             await wait_for_file(tmp_path / f"{zombie_pid}.log")
             os.kill(zombie_pid, signal.SIGSTOP)
             try:
                 heir = await wait_for_holder(engine, operation_id, exclude=holder)
-                assert int(heir.split(":")[1]) != zombie_pid
+                assert int(heir.split(":")[2]) != zombie_pid
                 await wait_for_step(engine, operation_id, at_least=1)
             finally:
                 os.kill(zombie_pid, signal.SIGCONT)
