@@ -107,8 +107,6 @@ class Engine:
             ),
             self._get,
             self._definition_for,
-            self.settings.inline_lease_grace_s,
-            self.settings.lease_ttl_s,
         )
 
     @classmethod

@@ -18,31 +18,33 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import JsonValue
+from pydantic import BaseModel, JsonValue
 
 from agent_tools.core.chunk_progress import ChunkProgress
-from agent_tools.core.definitions import OperationType
+from agent_tools.core.definitions import ChunkResult, OperationType
 from agent_tools.core.errors import AgentToolsError, OperationTimeoutError
 from agent_tools.core.input_requests import InputResponse, InputRound
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.progress import advance, time_left_s
-from agent_tools.core.records import (
-    Checkpoint,
-    CommitOutcome,
-    ErrorInfo,
-    Event,
-    Lease,
-    OperationRecord,
-    ProgressRecord,
-)
+from agent_tools.core.records import CommitOutcome, Lease, OperationRecord, ProgressRecord
 from agent_tools.core.status import OperationStatus
+from agent_tools.runtime.checkpoint import PendingCheckpoint, StopReason, error_info
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
 from agent_tools.stores.base import Store
 
+__all__ = [
+    "OperationRunner",
+    "ProgressListener",
+    "RunnerEnvironment",
+    "StopReason",
+    "error_info",
+]
+
 logger = logging.getLogger(__name__)
 
-StopReason = Literal["pause", "cancel", "lease_lost", "shutdown"]
 ProgressListener = Callable[[float, float | None, str | None], None]
+Step = Literal["next", "stopped", "ended"]
+"""After one chunk: run the next, stop at this boundary (and commit), or the run is over."""
 
 CHUNK_ESTIMATE_SMOOTHING = 0.5
 
@@ -58,9 +60,19 @@ class RunnerEnvironment:
     background_lease_ttl_s: float
     process_pool: Callable[[], Executor]
 
+    def lease_ttl_s(self, inline: bool, run_until: float) -> float:
+        """How long a lease taken or renewed now must last.
 
-def error_info(error: AgentToolsError) -> ErrorInfo:
-    return ErrorInfo(code=error.code, message=error.message, hint=error.hint)
+        Inline: until the slice's end plus the grace, so a crashed server's
+        operation is free soon after its caller's budget; background: the TTL.
+        """
+        if not inline:
+            return self.background_lease_ttl_s
+        return max(0.0, run_until - time.monotonic()) + self.inline_grace_s
+
+    def renew_every_s(self, inline: bool) -> float:
+        """Renew at a third of the lease's span, so two renewals may fail before it ends."""
+        return (self.inline_grace_s if inline else self.background_lease_ttl_s) / 3
 
 
 class OperationRunner:
@@ -83,12 +95,11 @@ class OperationRunner:
         self.run_until = run_until
         self._rest_status = rest_status
         self._stop_reason: StopReason | None = None
-        self._chunk_task: asyncio.Task[object] | None = None
+        self._chunk_task: asyncio.Task[ChunkResult] | None = None
         self._chunk_progress: ChunkProgress | None = None
         self._listeners: set[ProgressListener] = set()
         self._chunk_estimate_s: float | None = None
-        self._input_round: InputRound | None = record.input_round
-        """What every commit writes: the stored round until a chunk has read its answers."""
+        self._chunks_this_run = 0
         self.accepting = True
         self.finished = asyncio.Event()
         self.more_work = True
@@ -123,16 +134,6 @@ class OperationRunner:
             if self._chunk_task is not None and self._definition.run_in == "event_loop":
                 self._chunk_task.cancel()
 
-    def _thread_safe_listener(
-        self, loop: asyncio.AbstractEventLoop, total_steps: int | None
-    ) -> Callable[[int, str | None], None]:
-        """A reporter a chunk may call from any thread."""
-
-        def report(step: int, message: str | None) -> None:
-            loop.call_soon_threadsafe(self._emit, float(step), _as_float(total_steps), message)
-
-        return report
-
     def _emit(self, step: float, total: float | None, message: str | None) -> None:
         for listener in list(self._listeners):
             listener(step, total, message)
@@ -151,32 +152,30 @@ class OperationRunner:
             await asyncio.gather(renewer, return_exceptions=True)
             self.finished.set()
 
-    def _lease_ttl_s(self) -> float:
-        if self.is_inline:
-            remaining = max(0.0, self.run_until - time.monotonic())
-            return remaining + self._env.inline_grace_s
-        return self._env.background_lease_ttl_s
-
     async def _renew_lease(self) -> None:
-        interval = (
-            self._env.inline_grace_s if self.is_inline else self._env.background_lease_ttl_s
-        ) / 3
+        interval_s = self._env.renew_every_s(self.is_inline)
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(interval_s)
             record = await self._env.store.renew_lease(
-                self._lease, self._lease_ttl_s(), time.time()
+                self._lease, self._env.lease_ttl_s(self.is_inline, self.run_until), time.time()
             )
             if record is None:
                 logger.warning("lease on %s was lost", self.operation_id)
                 self.request_stop("lease_lost")
                 return
+            # Pause and cancel are status changes made by other calls; the renewal
+            # is how a background run hears of them between its own commits.
             if record.status is OperationStatus.CANCELLED:
                 self.request_stop("cancel")
             elif record.status is OperationStatus.PAUSED and not self.is_inline:
                 self.request_stop("pause")
 
-    def _should_start_chunk(self, chunks_this_run: int) -> bool:
-        """Decide, in one synchronous step, whether to run another chunk."""
+    def _should_start_chunk(self) -> bool:
+        """Decide, in one synchronous step, whether to run another chunk.
+
+        Once this says no, ``accepting`` is False and later calls start a new
+        runner instead of extending this one, whose last commit may be under way.
+        """
         if self._stop_reason is not None:
             self.accepting = False
             return False
@@ -184,7 +183,9 @@ class OperationRunner:
             return True
         remaining = self.run_until - time.monotonic()
         estimate = self._chunk_estimate_s or 0.0
-        if remaining <= 0 or (chunks_this_run and estimate > remaining):
+        # The first chunk of a run always starts (a slow chunk must make progress at
+        # all); later ones only when the typical chunk still fits before run_until.
+        if remaining <= 0 or (self._chunks_this_run and estimate > remaining):
             self.accepting = False
             return False
         return True
@@ -199,233 +200,180 @@ class OperationRunner:
 
     async def _run_chunks(self) -> None:
         record = self._record
-        definition = self._definition
-        input_value = definition.input_model.model_validate(record.input)
-        state: JsonValue = record.state
-        progress = record.progress
-        next_index = record.next_chunk_index
-        pending_items: list[JsonValue] = []
-        pending_from = next_index
-        last_commit = time.monotonic()
-        chunks_this_run = 0
-        loop = asyncio.get_running_loop()
+        pending = PendingCheckpoint(self._env.store, self._definition, record, self._lease)
+        input_value = self._definition.input_model.model_validate(record.input)
         answers = _answers_by_name(record.input_round)
-        while self._should_start_chunk(chunks_this_run):
-            left_s = time_left_s(record.settings.timeout_ms, progress)
-            if left_s is not None and left_s <= 0:
-                error = _timeout(record, progress)
-                await self._fail(error, state, progress, next_index, pending_items)
-                return
-            chunk_progress = ChunkProgress(
-                operation_id=record.operation_id,
-                chunk_index=next_index,
-                current_step=progress.current_step,
-                total_steps=progress.total_steps,
-                chunk_size=record.settings.chunk_size,
-                policy=self._env.policy,
-                listener=self._thread_safe_listener(loop, progress.total_steps),
-                input_responses=answers if chunks_this_run == 0 else {},
+        while self._should_start_chunk():
+            # Only the first chunk of a run reads the answers; they are used up after it.
+            step = await self._step(
+                pending, input_value, answers if not self._chunks_this_run else {}
             )
-            self._chunk_progress = chunk_progress
-            started = time.monotonic()
-            timeout_ms = record.settings.chunk_timeout_ms
-            chunk = run_chunk(
-                definition,
-                input_value,
-                state,
-                chunk_progress,
-                timeout_s=None if timeout_ms is None else timeout_ms / 1000,
-                process_pool=self._env.process_pool() if definition.run_in == "process" else None,
-            )
-            # The operation's own limit cuts a chunk in flight (retries included) at the time left.
-            self._chunk_task = asyncio.ensure_future(
-                chunk if left_s is None else asyncio.wait_for(chunk, left_s)
-            )
-            try:
-                result = await self._chunk_task
-            except TimeoutError:
-                chunk_progress.request_cancel()
-                spent = progress.model_copy(
-                    update={"active_seconds": progress.active_seconds + time.monotonic() - started}
-                )
-                await self._fail(_timeout(record, spent), state, spent, next_index, pending_items)
+            if step == "ended":
                 return
-            except asyncio.CancelledError:
-                if self._stop_reason in ("cancel", "lease_lost") and not _being_cancelled():
-                    break
-                raise
-            except ChunkAttemptsExhausted as exhausted:
-                await self._fail(exhausted.error, state, progress, next_index, pending_items)
-                return
-            finally:
-                self._chunk_task = None
-                self._chunk_progress = None
-            elapsed = time.monotonic() - started
-            self._note_duration(elapsed)
-            chunks_this_run += 1
-            progress = advance(progress, result.progress_update, 1, elapsed)
-            state = result.next_state
-            pending_items.extend(result.outputs())
-            self._input_round = InputRound.asked(next_index, result.ask) if result.ask else None
-            next_index += 1
-            self._emit(
-                float(progress.current_step), _as_float(progress.total_steps), progress.message
-            )
-            if result.ask:
-                await self._commit(
-                    target=OperationStatus.PAUSED,
-                    state=state,
-                    progress=progress,
-                    next_index=next_index,
-                    items=pending_items,
-                    event=_chunk_event("input_requested", pending_from, next_index),
-                )
-                self.more_work = False
-                return
-            if result.completed:
-                final = result.result if result.result is not None else result.next_state
-                done = progress.model_copy(
-                    update={
-                        "current_step": progress.total_steps or progress.current_step,
-                        "eta_seconds": 0.0,
-                    }
-                )
-                await self._commit(
-                    target=OperationStatus.COMPLETED,
-                    state=state,
-                    progress=done,
-                    next_index=next_index,
-                    items=pending_items,
-                    event=_chunk_event("completed", pending_from, next_index),
-                    result=final,
-                )
-                self.more_work = False
-                return
-            if self._checkpoint_due(next_index - pending_from, last_commit):
-                outcome = await self._commit(
-                    target=OperationStatus.RUNNING,
-                    state=state,
-                    progress=progress,
-                    next_index=next_index,
-                    items=pending_items,
-                    event=_chunk_event("checkpoint", pending_from, next_index),
-                    keep_lease=True,
-                )
-                if outcome != "committed":
-                    return
-                pending_items, pending_from, last_commit = [], next_index, time.monotonic()
-        await self._finish_run(state, progress, next_index, pending_items, pending_from)
+            if step == "stopped":
+                break
+        await self._finish_run(pending)
 
-    async def _fail(
+    async def _step(
+        self, pending: PendingCheckpoint, input_value: BaseModel, answers: dict[str, InputResponse]
+    ) -> Step:
+        """Run one chunk and commit what it calls for."""
+        left_s = time_left_s(self._record.settings.timeout_ms, pending.progress)
+        if left_s is not None and left_s <= 0:
+            await self._fail(pending, self._timeout(pending.progress))
+            return "ended"
+        started = time.monotonic()
+        try:
+            result = await self._run_one_chunk(pending, input_value, answers, left_s)
+        except TimeoutError:
+            # timeout_ms ran out while the chunk ran: count its time, then fail the run.
+            spent = pending.progress.model_copy(
+                update={
+                    "active_seconds": pending.progress.active_seconds + time.monotonic() - started
+                }
+            )
+            pending.progress = spent
+            await self._fail(pending, self._timeout(spent))
+            return "ended"
+        except asyncio.CancelledError:
+            if self._stop_reason in ("cancel", "lease_lost") and not _being_cancelled():
+                return "stopped"
+            raise
+        except ChunkAttemptsExhausted as exhausted:
+            await self._fail(pending, exhausted.error)
+            return "ended"
+        elapsed = time.monotonic() - started
+        self._note_duration(elapsed)
+        self._chunks_this_run += 1
+        pending.add(result, advance(pending.progress, result.progress_update, 1, elapsed))
+        progress = pending.progress
+        self._emit(float(progress.current_step), _as_float(progress.total_steps), progress.message)
+        return await self._commit_after_chunk(pending, result)
+
+    async def _run_one_chunk(
         self,
-        error: AgentToolsError,
-        state: JsonValue,
-        progress: ProgressRecord,
-        next_index: int,
-        pending_items: list[JsonValue],
-    ) -> None:
-        """Commit the run ``failed`` with ``error``, keeping the work done so far."""
-        await self._commit(
-            target=OperationStatus.FAILED,
-            state=state,
-            progress=progress,
-            next_index=next_index,
-            items=pending_items,
-            event=Event(
-                kind="failed",
-                at=time.time(),
-                detail={"chunk_index": next_index, "code": error.code},
-            ),
-            error=error_info(error),
+        pending: PendingCheckpoint,
+        input_value: BaseModel,
+        answers: dict[str, InputResponse],
+        left_s: float | None,
+    ) -> ChunkResult:
+        """The chunk function's result, with retries, cut at ``left_s`` of timeout_ms."""
+        settings = self._record.settings
+        chunk_progress = ChunkProgress(
+            operation_id=self.operation_id,
+            chunk_index=pending.next_index,
+            current_step=pending.progress.current_step,
+            total_steps=pending.progress.total_steps,
+            chunk_size=settings.chunk_size,
+            policy=self._env.policy,
+            listener=self._thread_safe_listener(pending.progress.total_steps),
+            input_responses=answers,
         )
+        chunk = run_chunk(
+            self._definition,
+            input_value,
+            pending.state,
+            chunk_progress,
+            timeout_s=None
+            if settings.chunk_timeout_ms is None
+            else settings.chunk_timeout_ms / 1000,
+            process_pool=self._env.process_pool() if self._definition.run_in == "process" else None,
+        )
+        # A task of its own, so that a cancel can interrupt an async chunk (request_stop).
+        self._chunk_progress = chunk_progress
+        self._chunk_task = asyncio.ensure_future(
+            chunk if left_s is None else asyncio.wait_for(chunk, left_s)
+        )
+        try:
+            return await self._chunk_task
+        except TimeoutError:
+            chunk_progress.request_cancel()
+            raise
+        finally:
+            self._chunk_task = None
+            self._chunk_progress = None
+
+    async def _commit_after_chunk(self, pending: PendingCheckpoint, result: ChunkResult) -> Step:
+        """Commit when the chunk asked something, completed the run, or a checkpoint is due."""
+        if result.ask:
+            await self._commit(pending, OperationStatus.PAUSED, "input_requested")
+            self.more_work = False
+            return "ended"
+        if result.completed:
+            pending.progress = pending.progress.model_copy(
+                update={
+                    "current_step": pending.progress.total_steps or pending.progress.current_step,
+                    "eta_seconds": 0.0,
+                }
+            )
+            final = result.result if result.result is not None else result.next_state
+            await self._commit(pending, OperationStatus.COMPLETED, "completed", result=final)
+            self.more_work = False
+            return "ended"
+        if pending.due():
+            outcome = await self._commit(
+                pending, OperationStatus.RUNNING, "checkpoint", keep_lease=True
+            )
+            if outcome != "committed":
+                return "ended"
+        return "next"
+
+    async def _commit(
+        self,
+        pending: PendingCheckpoint,
+        target: OperationStatus,
+        kind: str,
+        *,
+        result: JsonValue = None,
+        keep_lease: bool = False,
+    ) -> CommitOutcome:
+        """Commit the pending work with an event of ``kind``; follow a stop it reveals."""
+        outcome, stop = await pending.commit(
+            target,
+            pending.chunk_event(kind),
+            result=result,
+            keep_lease=keep_lease,
+        )
+        if stop is not None:
+            self.request_stop(stop)
+        return outcome
+
+    async def _fail(self, pending: PendingCheckpoint, error: AgentToolsError) -> None:
+        """Commit the run ``failed`` with ``error``, keeping the work done so far."""
+        _, stop = await pending.commit(
+            OperationStatus.FAILED, pending.failure_event(error), error=error_info(error)
+        )
+        if stop is not None:
+            self.request_stop(stop)
         self.more_work = False
 
-    async def _finish_run(
-        self,
-        state: JsonValue,
-        progress: ProgressRecord,
-        next_index: int,
-        pending_items: list[JsonValue],
-        pending_from: int,
-    ) -> None:
+    async def _finish_run(self, pending: PendingCheckpoint) -> None:
         """Commit what is pending and give the lease back, as the stop reason demands."""
         if self._stop_reason == "lease_lost":
+            # Another holder owns the operation now; whatever is pending is its to redo.
             return
         if self._stop_reason == "cancel":
             await self._env.store.release_lease(self._lease)
             self.more_work = False
             return
         target = OperationStatus.PAUSED if self._stop_reason == "pause" else self._rest_status
-        await self._commit(
-            target=target,
-            state=state,
-            progress=progress,
-            next_index=next_index,
-            items=pending_items,
-            event=_chunk_event("slice_ended", pending_from, next_index),
-        )
+        await self._commit(pending, target, "slice_ended")
         self.more_work = target is OperationStatus.RUNNING
 
-    def _checkpoint_due(self, pending_chunks: int, last_commit: float) -> bool:
-        settings = self._record.settings
-        if pending_chunks >= settings.checkpoint_interval:
-            return True
-        interval = settings.checkpoint_every_s
-        return interval is not None and time.monotonic() - last_commit >= interval
+    def _thread_safe_listener(self, total_steps: int | None) -> Callable[[int, str | None], None]:
+        """A reporter a chunk may call from any thread."""
+        loop = asyncio.get_running_loop()
+        total = _as_float(total_steps)
 
-    async def _commit(
-        self,
-        *,
-        target: OperationStatus,
-        state: JsonValue,
-        progress: ProgressRecord,
-        next_index: int,
-        items: list[JsonValue],
-        event: Event,
-        result: JsonValue = None,
-        error: ErrorInfo | None = None,
-        keep_lease: bool = False,
-    ) -> CommitOutcome:
-        """Commit a checkpoint; follow a pause made meanwhile, drop work after a cancel."""
-        expected = OperationStatus.RUNNING
-        status = target
-        retention = self._record.settings.retention_s
-        for _ in range(2):
-            terminal = status.is_terminal
-            # Every part was validated on its way in; skip validating them again per chunk.
-            checkpoint = Checkpoint.model_construct(
-                operation_id=self.operation_id,
-                lease_token=self._lease.token,
-                expected_status=expected,
-                status=status,
-                type_version=self._definition.version,
-                input=self._record.input,
-                state=state,
-                progress=progress,
-                next_chunk_index=next_index,
-                items=items,
-                result=result,
-                error=error,
-                input_round=self._input_round,
-                event=event,
-                expires_at=time.time() + retention if terminal and retention else None,
-                release_lease=not keep_lease or terminal,
-            )
-            outcome = await self._env.store.commit_checkpoint(checkpoint)
-            if outcome != "status_changed":
-                if outcome == "lease_lost":
-                    self._stop_reason = "lease_lost"
-                return outcome
-            current = await self._env.store.get_operation(self.operation_id)
-            if current is None or current.status is not OperationStatus.PAUSED:
-                self.request_stop("cancel")
-                await self._env.store.release_lease(self._lease)
-                return outcome
-            self._stop_reason = "pause"
-            expected = OperationStatus.PAUSED
-            status = target if target.is_terminal else OperationStatus.PAUSED
-            keep_lease = False
-        return "status_changed"
+        def report(step: int, message: str | None) -> None:
+            loop.call_soon_threadsafe(self._emit, float(step), total, message)
+
+        return report
+
+    def _timeout(self, progress: ProgressRecord) -> OperationTimeoutError:
+        limit = self._record.settings.timeout_ms
+        assert limit is not None, "only a run with timeout_ms can time out"
+        return OperationTimeoutError(limit, int(progress.active_seconds * 1000))
 
 
 def _answers_by_name(input_round: InputRound | None) -> dict[str, InputResponse]:
@@ -435,24 +383,11 @@ def _answers_by_name(input_round: InputRound | None) -> dict[str, InputResponse]
     return dict(input_round.responses)
 
 
-def _chunk_event(kind: str, first_chunk: int, next_chunk: int) -> Event:
-    return Event.model_construct(
-        kind=kind,
-        at=time.time(),
-        detail={"first_chunk": first_chunk, "next_chunk": next_chunk},
-    )
-
-
-def _timeout(record: OperationRecord, progress: ProgressRecord) -> OperationTimeoutError:
-    limit = record.settings.timeout_ms
-    assert limit is not None, "only a run with timeout_ms can time out"
-    return OperationTimeoutError(limit, int(progress.active_seconds * 1000))
-
-
 def _as_float(value: int | None) -> float | None:
     return None if value is None else float(value)
 
 
 def _being_cancelled() -> bool:
+    """Whether the runner task itself is being cancelled (not only its chunk)."""
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0

@@ -48,15 +48,11 @@ class Runners:
         environment: RunnerEnvironment,
         get_record: Callable[[str], Awaitable[OperationRecord]],
         definition_for: Callable[[OperationRecord], OperationType],
-        inline_grace_s: float,
-        background_lease_ttl_s: float,
     ) -> None:
         self._environment = environment
         self._store = environment.store
         self._get = get_record
         self._definition_for = definition_for
-        self._inline_grace_s = inline_grace_s
-        self._background_lease_ttl_s = background_lease_ttl_s
         self._runners: dict[str, OperationRunner] = {}
 
     async def run_background(self, operation_id: str, run_for_s: float | None = None) -> bool:
@@ -73,7 +69,6 @@ class Runners:
             operation_id,
             run_until=float("inf") if run_for_s is None else time.monotonic() + run_for_s,
             rest_status=OperationStatus.RUNNING,
-            ttl_s=self._background_lease_ttl_s,
         )
         if runner is None:
             return False
@@ -94,7 +89,6 @@ class Runners:
                 operation_id,
                 run_until=run_until,
                 rest_status=OperationStatus.PAUSED,
-                ttl_s=max(0.0, deadline - time.monotonic()) + self._inline_grace_s,
             )
         if runner is None:
             record = await self._get(operation_id)
@@ -117,10 +111,11 @@ class Runners:
             raise
 
     async def _start_runner(
-        self, operation_id: str, *, run_until: float, rest_status: OperationStatus, ttl_s: float
+        self, operation_id: str, *, run_until: float, rest_status: OperationStatus
     ) -> OperationRunner | None:
         """Take the lease and start a runner task; None when another holder has it."""
-        lease = await self._acquire(operation_id, ttl_s)
+        inline = rest_status is OperationStatus.PAUSED
+        lease = await self._acquire(operation_id, self._environment.lease_ttl_s(inline, run_until))
         if lease is None:
             return None
         record = await self._get(operation_id)
