@@ -7,13 +7,30 @@ import time
 from pydantic import JsonValue
 
 from agent_tools.core.agent_ledger import AgentLedger
+from agent_tools.core.definitions import OperationType
 from agent_tools.core.errors import InvalidInputError, OperationBusyError
 from agent_tools.core.progress import eta_seconds, smoothed_rate
-from agent_tools.core.records import STEP_LABELS_KEPT, Checkpoint, Event, OperationRecord
+from agent_tools.core.records import (
+    STEP_LABELS_KEPT,
+    Checkpoint,
+    Event,
+    OperationRecord,
+    ProgressRecord,
+)
 from agent_tools.core.status import OperationStatus, check_transition
 from agent_tools.stores.base import Store
 
 RECORD_LEASE_TTL_S = 10.0
+
+
+def check_agent_driven(definition: OperationType, record: OperationRecord) -> None:
+    """Refuse record_progress on an operation whose chunks run on the server."""
+    if not definition.agent_driven:
+        raise InvalidInputError(
+            f"Operation {record.operation_id!r} ({record.operation_type}) runs on the server; "
+            "record_progress is for agent-driven operations.",
+            "Call resume to run it, or start an agent_task for work you do yourself.",
+        )
 
 
 async def record_agent_progress(
@@ -42,21 +59,7 @@ async def record_agent_progress(
         raise OperationBusyError(record.operation_id, record.lease_holder or "another caller")
     fresh = await store.get_operation(record.operation_id) or record
     ledger = AgentLedger.from_state(fresh.state).recorded(completed_steps, state, notes)
-    done = ledger.done
-    progress = fresh.progress
-    advanced = len(done) - progress.current_step
-    rate = smoothed_rate(progress.rate_per_second, advanced, now - fresh.updated_at)
-    labels = [*progress.steps_completed, *completed_steps][-STEP_LABELS_KEPT:]
-    total = progress.total_steps
-    new_progress = progress.model_copy(
-        update={
-            "current_step": len(done),
-            "rate_per_second": rate,
-            "eta_seconds": 0.0 if completed else eta_seconds(len(done), total, rate),
-            "steps_completed": labels,
-            "message": notes or progress.message,
-        }
-    )
+    new_progress = _progress_after(fresh, len(ledger.done), completed_steps, notes, completed, now)
     retention = fresh.settings.retention_s
     outcome = await store.commit_checkpoint(
         Checkpoint(
@@ -83,3 +86,28 @@ async def record_agent_progress(
     if outcome != "committed":
         await store.release_lease(lease)
         raise OperationBusyError(record.operation_id, "another caller")
+
+
+def _progress_after(
+    record: OperationRecord,
+    done_count: int,
+    completed_steps: list[str],
+    notes: str | None,
+    completed: bool,
+    now: float,
+) -> ProgressRecord:
+    """The progress once ``done_count`` steps are done, its rate from the time since the last."""
+    progress = record.progress
+    advanced = done_count - progress.current_step
+    rate = smoothed_rate(progress.rate_per_second, advanced, now - record.updated_at)
+    return progress.model_copy(
+        update={
+            "current_step": done_count,
+            "rate_per_second": rate,
+            "eta_seconds": 0.0
+            if completed
+            else eta_seconds(done_count, progress.total_steps, rate),
+            "steps_completed": [*progress.steps_completed, *completed_steps][-STEP_LABELS_KEPT:],
+            "message": notes or progress.message,
+        }
+    )

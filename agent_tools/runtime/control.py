@@ -64,3 +64,29 @@ def to_running(record: OperationRecord) -> StatusChange:
         status=OperationStatus.RUNNING,
         event=Event(kind="running", at=time.time()),
     )
+
+
+async def pause_status(store: Store, record: OperationRecord) -> OperationRecord:
+    """Rest the operation at its checkpoint (its runner stops at the next boundary)."""
+    return await change_status_or_explain(
+        store, record, OperationStatus.PAUSED, Event(kind="paused", at=time.time())
+    )
+
+
+async def cancel_status(
+    store: Store, record: OperationRecord, reason: str | None
+) -> OperationRecord:
+    """End the operation ``cancelled`` for good, due for purging after its retention."""
+    retention = record.settings.retention_s
+    return await change_status_or_explain(
+        store,
+        record,
+        OperationStatus.CANCELLED,
+        Event(kind="cancelled", at=time.time(), detail={"reason": reason}),
+        error=ErrorInfo(
+            code="cancelled",
+            message=f"Cancelled: {reason or 'on request'}.",
+            hint="Start a new operation with execute_incrementally if still needed.",
+        ),
+        expires_at=time.time() + retention if retention else None,
+    )

@@ -19,11 +19,8 @@ from agent_tools.core.errors import (
 from agent_tools.core.inspection import OperationDetail, build_detail
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.records import (
-    ErrorInfo,
     Event,
-    OperationQuery,
     OperationRecord,
-    ResultItem,
     RunMode,
     held_elsewhere,
     open_questions,
@@ -33,22 +30,20 @@ from agent_tools.core.registry import OperationRegistry, default_registry
 from agent_tools.core.status import OperationStatus
 from agent_tools.core.views import (
     OperationList,
-    OperationTypeInfo,
     OperationTypeList,
     OperationView,
-    summarize,
 )
-from agent_tools.runtime.agent_tasks import record_agent_progress
+from agent_tools.runtime.agent_tasks import check_agent_driven, record_agent_progress
 from agent_tools.runtime.background import BackgroundDispatcher, InProcessDispatcher
 from agent_tools.runtime.chunk_call import make_process_pool
-from agent_tools.runtime.control import change_status_or_explain
-from agent_tools.runtime.cursors import list_cursor, list_position
+from agent_tools.runtime.control import cancel_status, change_status_or_explain, pause_status
 from agent_tools.runtime.input_answers import parse_responses, record_answers
+from agent_tools.runtime.listing import check_limit, list_page, operation_query, type_list
 from agent_tools.runtime.liveness import process_holder_id
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
-from agent_tools.runtime.view_builder import build_view, read_bounded_items
+from agent_tools.runtime.view_builder import read_view
 from agent_tools.settings import Settings
 from agent_tools.stores import open_store
 from agent_tools.stores.base import Store
@@ -56,7 +51,6 @@ from agent_tools.stores.base import Store
 __all__ = ["Engine", "OnProgress", "default_holder_id"]
 
 SHUTDOWN_WAIT_S = 10.0
-LIST_LIMIT_MAX = 200
 
 
 def default_holder_id() -> str:
@@ -271,8 +265,7 @@ class Engine:
     ) -> OperationView:
         """A page of the result log after ``cursor``."""
         await self.start()
-        if limit is not None and limit < 1:
-            raise InvalidInputError("limit must be at least 1.", "Omit limit for the default.")
+        check_limit(limit)
         record = await self._get(operation_id)
         return await self._view(record, cursor, limit=limit)
 
@@ -281,12 +274,7 @@ class Engine:
         await self.start()
         record = await self._get(operation_id)
         if record.status is not OperationStatus.PAUSED:
-            record = await change_status_or_explain(
-                self.store,
-                record,
-                OperationStatus.PAUSED,
-                Event(kind="paused", at=time.time()),
-            )
+            await pause_status(self.store, record)
             await self._runners.stop(operation_id, "pause")
         return await self._view(await self._get(operation_id), None, with_items=False)
 
@@ -295,19 +283,7 @@ class Engine:
         await self.start()
         record = await self._get(operation_id)
         if record.status is not OperationStatus.CANCELLED:
-            retention = record.settings.retention_s
-            record = await change_status_or_explain(
-                self.store,
-                record,
-                OperationStatus.CANCELLED,
-                Event(kind="cancelled", at=time.time(), detail={"reason": reason}),
-                error=ErrorInfo(
-                    code="cancelled",
-                    message=f"Cancelled: {reason or 'on request'}.",
-                    hint="Start a new operation with execute_incrementally if still needed.",
-                ),
-                expires_at=time.time() + retention if retention else None,
-            )
+            await cancel_status(self.store, record, reason)
             await self._runners.stop(operation_id, "cancel")
         return await self._view(await self._get(operation_id), None, with_items=False)
 
@@ -322,32 +298,8 @@ class Engine:
     ) -> OperationList:
         """Operations, newest first, a page at a time."""
         await self.start()
-        try:
-            status_filter = OperationStatus(status) if status else None
-        except ValueError:
-            raise InvalidInputError(
-                f"Unknown status {status!r}.",
-                f"Use one of: {', '.join(s.value for s in OperationStatus)}.",
-            ) from None
-        if limit is not None and limit < 1:
-            raise InvalidInputError("limit must be at least 1.", "Omit limit for the default.")
-        page = await self.store.list_operations(
-            OperationQuery(
-                status=status_filter,
-                operation_type=operation_type,
-                owner=owner,
-                limit=min(limit or 50, LIST_LIMIT_MAX),
-                before=list_position(cursor),
-            )
-        )
-        last = page.records[-1] if page.records else None
-        return OperationList(
-            operations=[summarize(record) for record in page.records],
-            next_cursor=list_cursor(last.created_at, last.operation_id)
-            if last and page.has_more
-            else None,
-            has_more=page.has_more,
-        )
+        query = operation_query(status, operation_type, limit, cursor, owner)
+        return await list_page(self.store, query)
 
     async def inspect(self, operation_id: str) -> OperationDetail:
         """The operator's view: status and progress, lease, latest checkpoints, audit log."""
@@ -359,19 +311,7 @@ class Engine:
 
     def describe_operation_types(self) -> OperationTypeList:
         """Every registered type with its description and input schema."""
-        return OperationTypeList(
-            operation_types=[
-                OperationTypeInfo(
-                    name=definition.name,
-                    version=definition.version,
-                    description=definition.description,
-                    agent_driven=definition.agent_driven,
-                    input_schema=definition.input_schema(),
-                    default_chunk_size=definition.chunk_size,
-                )
-                for definition in self.registry.all_latest()
-            ]
-        )
+        return type_list(self.registry)
 
     async def record_progress(
         self,
@@ -386,12 +326,7 @@ class Engine:
         await self.start()
         record = await self._get(operation_id)
         definition = self._definition_for(record)
-        if not definition.agent_driven:
-            raise InvalidInputError(
-                f"Operation {operation_id!r} ({record.operation_type}) runs on the server; "
-                "record_progress is for agent-driven operations.",
-                "Call resume to run it, or start an agent_task for work you do yourself.",
-            )
+        check_agent_driven(definition, record)
         await record_agent_progress(
             self.store,
             record,
@@ -472,21 +407,14 @@ class Engine:
         with_items: bool = True,
         limit: int | None = None,
     ) -> OperationView:
-        items: list[ResultItem] = []
-        next_cursor, has_more = None, record.item_count > 0
-        if with_items:
-            items, next_cursor, has_more = await read_bounded_items(
-                self.store,
-                record,
-                cursor,
-                min(limit or self.settings.response_max_items, self.settings.response_max_items),
-                self.settings.response_max_bytes,
-            )
-        return build_view(
+        """The operation's view; with ``with_items``, the items after ``cursor`` too."""
+        max_items = self.settings.response_max_items
+        return await read_view(
+            self.store,
             record,
-            items=items,
-            next_cursor=next_cursor,
-            has_more=has_more,
+            cursor=cursor if with_items else None,
+            max_items=min(limit or max_items, max_items) if with_items else 0,
+            max_bytes=self.settings.response_max_bytes,
             agent_driven=self._definition_for(record).agent_driven,
             held_elsewhere=held_elsewhere(record, self.holder_id, time.time()),
         )

@@ -117,3 +117,30 @@ def build_view(
         created_at=iso_time(record.created_at),
         updated_at=iso_time(record.updated_at),
     )
+
+
+async def read_view(
+    store: Store,
+    record: OperationRecord,
+    *,
+    cursor: str | None,
+    max_items: int,
+    max_bytes: int,
+    agent_driven: bool,
+    held_elsewhere: bool,
+) -> OperationView:
+    """The view of ``record`` with up to ``max_items`` items after ``cursor`` (0: none read)."""
+    items: list[ResultItem] = []
+    next_cursor, has_more = None, record.item_count > 0
+    if max_items > 0:
+        items, next_cursor, has_more = await read_bounded_items(
+            store, record, cursor, max_items, max_bytes
+        )
+    return build_view(
+        record,
+        items=items,
+        next_cursor=next_cursor,
+        has_more=has_more,
+        agent_driven=agent_driven,
+        held_elsewhere=held_elsewhere,
+    )
