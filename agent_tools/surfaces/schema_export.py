@@ -21,7 +21,6 @@ from agent_tools.core.views import (
     ProgressView,
 )
 from agent_tools.runtime.engine import Engine
-from agent_tools.stores.memory import MemoryStore
 from agent_tools.surfaces.openai_tools import OpenAITools
 from agent_tools.surfaces.tool_catalog import TOOLS, catalog_schema
 
@@ -69,7 +68,7 @@ def mcp_tool_list(registry: OperationRegistry) -> list[dict[str, Any]]:
 def exported_files(registry: OperationRegistry | None = None) -> dict[str, Any]:
     """Every schema file, by its path under ``schemas/``."""
     registry = registry or builtin_registry()
-    openai_tools = OpenAITools(Engine(MemoryStore(), registry=registry))
+    openai_tools = OpenAITools(Engine.from_url("memory://", registry=registry))
     files: dict[str, Any] = {
         FORMATS["mcp"]: mcp_tool_list(registry),
         FORMATS["openai-chat"]: openai_tools.definitions("chat"),

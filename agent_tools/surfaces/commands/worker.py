@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from agent_tools.core.errors import AgentToolsError
     from agent_tools.runtime.fleet.worker import run_worker
-    from agent_tools.stores.url_options import without_password
+    from agent_tools.runtime.store_access import without_password
 
     try:
         settings = settings_from(args)
