@@ -1,24 +1,27 @@
-"""How an operation record maps onto a row of the SQL stores (SQLite and PostgreSQL)."""
+"""How an operation record maps onto stored fields: one table, used by every store that persists.
+
+Each field of :class:`~agent_tools.core.records.OperationRecord` is a
+:class:`Column` with a kind that says how its value is stored: JSON text for
+free-form values, pydantic JSON for models, plain numbers and text otherwise,
+``None`` where the record holds none. The SQL stores put these values in
+columns as they are; the Redis store writes them into a hash as text
+(:func:`as_text`) and reads them back (:func:`from_text`).
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from agent_tools.core.input_requests import InputRound
 from agent_tools.core.records import ErrorInfo, OperationRecord, ProgressRecord, RunSettings
 from agent_tools.core.status import OperationStatus
 
-COLUMNS = (
-    "operation_id, operation_type, type_version, owner, input, settings, state, status, "
-    "progress, next_chunk_index, item_count, result, error, created_at, updated_at, "
-    "lease_holder, lease_expires_at, lease_token, priority, expires_at, revision, input_round"
-)
-"""The columns a record is read from, in the order of :func:`to_record`."""
-
-INSERT_COLUMNS = f"{COLUMNS}, mode"
-"""The columns :func:`to_row` fills: the record's columns and the mode it is indexed by."""
+Kind = Literal["text", "int", "float", "json", "status", "model"]
 
 
 def dump(value: Any) -> str:
@@ -26,63 +29,116 @@ def dump(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+@dataclass(frozen=True)
+class Column:
+    """One stored field of a record and how its value is encoded."""
+
+    name: str
+    kind: Kind
+    nullable: bool = False
+    model: type[BaseModel] | None = None
+
+    def encode(self, value: Any) -> Any:
+        """The stored value of ``value`` (a field of the record)."""
+        if value is None and self.nullable:
+            return None
+        if self.kind == "json":
+            return dump(value)
+        if self.kind == "model":
+            return value.model_dump_json()
+        if self.kind == "status":
+            return value.value
+        return value
+
+    def decode(self, stored: Any) -> Any:
+        """The record's field from its stored value."""
+        if stored is None and self.nullable:
+            return None
+        if self.kind == "json":
+            return json.loads(stored)
+        if self.kind == "model":
+            assert self.model is not None, f"column {self.name} names no model"
+            return self.model.model_validate_json(stored)
+        if self.kind == "status":
+            return OperationStatus(stored)
+        return stored
+
+
+RECORD_COLUMNS = (
+    Column("operation_id", "text"),
+    Column("operation_type", "text"),
+    Column("type_version", "int"),
+    Column("owner", "text", nullable=True),
+    Column("input", "json"),
+    Column("settings", "model", model=RunSettings),
+    Column("state", "json"),
+    Column("status", "status"),
+    Column("progress", "model", model=ProgressRecord),
+    Column("next_chunk_index", "int"),
+    Column("item_count", "int"),
+    Column("result", "json"),
+    Column("error", "model", nullable=True, model=ErrorInfo),
+    Column("created_at", "float"),
+    Column("updated_at", "float"),
+    Column("lease_holder", "text", nullable=True),
+    Column("lease_expires_at", "float", nullable=True),
+    Column("lease_token", "int"),
+    Column("priority", "int"),
+    Column("expires_at", "float", nullable=True),
+    Column("revision", "int"),
+    Column("input_round", "model", nullable=True, model=InputRound),
+)
+"""The record's fields in the order rows are read (:func:`to_record`)."""
+
+MODE_COLUMN = Column("mode", "text")
+"""Stored beside the record (it is in ``settings`` too) so stores can index by it."""
+
+BY_NAME = {column.name: column for column in (*RECORD_COLUMNS, MODE_COLUMN)}
+
+COLUMNS = ", ".join(column.name for column in RECORD_COLUMNS)
+"""The columns a record is read from, in the order of :func:`to_record`."""
+
+INSERT_COLUMNS = f"{COLUMNS}, {MODE_COLUMN.name}"
+"""The columns :func:`to_row` fills: the record's columns and the mode it is indexed by."""
+
+
+def encode(name: str, value: Any) -> Any:
+    """The stored value of field ``name`` (of a record or a checkpoint) holding ``value``."""
+    return BY_NAME[name].encode(value)
+
+
 def to_record(row: Sequence[Any]) -> OperationRecord:
     """The record held in a row selected as ``COLUMNS``."""
     return OperationRecord(
-        operation_id=row[0],
-        operation_type=row[1],
-        type_version=row[2],
-        owner=row[3],
-        input=json.loads(row[4]),
-        settings=RunSettings.model_validate_json(row[5]),
-        state=json.loads(row[6]),
-        status=OperationStatus(row[7]),
-        progress=ProgressRecord.model_validate_json(row[8]),
-        next_chunk_index=row[9],
-        item_count=row[10],
-        result=json.loads(row[11]),
-        error=None if row[12] is None else ErrorInfo.model_validate_json(row[12]),
-        created_at=row[13],
-        updated_at=row[14],
-        lease_holder=row[15],
-        lease_expires_at=row[16],
-        lease_token=row[17],
-        priority=row[18],
-        expires_at=row[19],
-        revision=row[20],
-        input_round=None if row[21] is None else InputRound.model_validate_json(row[21]),
+        **{
+            column.name: column.decode(value)
+            for column, value in zip(RECORD_COLUMNS, row, strict=True)
+        }
     )
 
 
 def to_row(record: OperationRecord) -> tuple[Any, ...]:
     """The values of ``INSERT_COLUMNS`` for a new record."""
-    return (
-        record.operation_id,
-        record.operation_type,
-        record.type_version,
-        record.owner,
-        dump(record.input),
-        record.settings.model_dump_json(),
-        dump(record.state),
-        record.status.value,
-        record.progress.model_dump_json(),
-        record.next_chunk_index,
-        record.item_count,
-        dump(record.result),
-        None if record.error is None else record.error.model_dump_json(),
-        record.created_at,
-        record.updated_at,
-        record.lease_holder,
-        record.lease_expires_at,
-        record.lease_token,
-        record.priority,
-        record.expires_at,
-        record.revision,
-        dump_input_round(record.input_round),
-        record.settings.mode,
-    )
+    values = (column.encode(getattr(record, column.name)) for column in RECORD_COLUMNS)
+    return (*values, record.settings.mode)
 
 
-def dump_input_round(input_round: InputRound | None) -> str | None:
-    """The ``input_round`` column: JSON, or NULL when the operation asked nothing."""
-    return None if input_round is None else input_round.model_dump_json()
+def as_text(name: str, stored: Any) -> str:
+    """A stored value as the text a key-value store holds ('' for none, floats exactly)."""
+    if stored is None:
+        return ""
+    if BY_NAME[name].kind == "float":
+        return repr(float(stored))
+    return str(stored)
+
+
+def from_text(name: str, text: str) -> Any:
+    """The stored value that :func:`as_text` turned into ``text``."""
+    column = BY_NAME[name]
+    if text == "" and column.nullable:
+        return None
+    if column.kind == "int":
+        return int(text)
+    if column.kind == "float":
+        return float(text)
+    return text

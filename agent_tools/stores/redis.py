@@ -18,25 +18,30 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from agent_tools.core.errors import StoreError
-from agent_tools.core.input_requests import InputRound
 from agent_tools.core.lease_rules import is_recoverable, recovery_order
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
-    ErrorInfo,
     Event,
     InputRoundChange,
     Lease,
     OperationPage,
     OperationQuery,
     OperationRecord,
-    ProgressRecord,
     ResultItem,
-    RunSettings,
     StatusChange,
 )
-from agent_tools.core.status import OperationStatus
 from agent_tools.stores import redis_scripts
+from agent_tools.stores.columns import (
+    MODE_COLUMN,
+    RECORD_COLUMNS,
+    as_text,
+    dump,
+    encode,
+    from_text,
+    to_record,
+    to_row,
+)
 from agent_tools.stores.url_options import pop_query_option
 from agent_tools.stores.waiters import ChangeWaiters
 
@@ -47,78 +52,33 @@ EXPIRED_KEY_GRACE_S = 3600
 so they vanish even if no purge ever runs."""
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+def _text(name: str, value: Any) -> str:
+    """Field ``name`` holding ``value``, encoded as every store encodes it, as hash text."""
+    return as_text(name, encode(name, value))
 
 
-def _number(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
-
-
-def _optional_float(text: str) -> float | None:
-    return None if text == "" else float(text)
+def _time(value: float | None) -> str:
+    """A time (epoch seconds) as hash text: the exact float, or '' for none."""
+    return as_text("expires_at", value)
 
 
 def _fields(record: OperationRecord) -> dict[str, str]:
-    return {
-        "operation_id": record.operation_id,
-        "operation_type": record.operation_type,
-        "type_version": str(record.type_version),
-        "owner": _dump(record.owner),
-        "input": _dump(record.input),
-        "settings": record.settings.model_dump_json(),
-        "mode": record.settings.mode,
-        "state": _dump(record.state),
-        "status": record.status.value,
-        "progress": record.progress.model_dump_json(),
-        "next_chunk_index": str(record.next_chunk_index),
-        "item_count": str(record.item_count),
-        "result": _dump(record.result),
-        "error": "" if record.error is None else record.error.model_dump_json(),
-        "created_at": _number(record.created_at),
-        "updated_at": _number(record.updated_at),
-        "lease_holder": record.lease_holder or "",
-        "lease_expires_at": _number(record.lease_expires_at),
-        "lease_token": str(record.lease_token),
-        "priority": str(record.priority),
-        "expires_at": _number(record.expires_at),
-        "revision": str(record.revision),
-        "input_round": _dump_input_round(record.input_round),
-    }
-
-
-def _dump_input_round(input_round: InputRound | None) -> str:
-    return "" if input_round is None else input_round.model_dump_json()
+    names = (*(column.name for column in RECORD_COLUMNS), MODE_COLUMN.name)
+    return {name: as_text(name, value) for name, value in zip(names, to_row(record), strict=True)}
 
 
 def _record(fields: dict[str, str]) -> OperationRecord:
-    return OperationRecord(
-        operation_id=fields["operation_id"],
-        operation_type=fields["operation_type"],
-        type_version=int(fields["type_version"]),
-        owner=json.loads(fields["owner"]),
-        input=json.loads(fields["input"]),
-        settings=RunSettings.model_validate_json(fields["settings"]),
-        state=json.loads(fields["state"]),
-        status=OperationStatus(fields["status"]),
-        progress=ProgressRecord.model_validate_json(fields["progress"]),
-        next_chunk_index=int(fields["next_chunk_index"]),
-        item_count=int(fields["item_count"]),
-        result=json.loads(fields["result"]),
-        error=ErrorInfo.model_validate_json(fields["error"]) if fields["error"] else None,
-        created_at=float(fields["created_at"]),
-        updated_at=float(fields["updated_at"]),
-        lease_holder=fields["lease_holder"] or None,
-        lease_expires_at=_optional_float(fields["lease_expires_at"]),
-        lease_token=int(fields["lease_token"]),
-        priority=int(fields["priority"]),
-        expires_at=_optional_float(fields["expires_at"]),
-        revision=int(fields["revision"]),
-        # Operations stored before questions existed have no such field.
-        input_round=InputRound.model_validate_json(fields["input_round"])
-        if fields.get("input_round")
-        else None,
-    )
+    # Operations stored before questions existed have no input_round field.
+    texts = {column.name: fields.get(column.name, "") for column in RECORD_COLUMNS}
+    texts["owner"] = _owner_text(texts["owner"])
+    return to_record([from_text(name, text) for name, text in texts.items()])
+
+
+def _owner_text(text: str) -> str:
+    """Release 0.1.0 stored the owner as JSON (``null`` or a quoted name); read it still."""
+    if text == "null":
+        return ""
+    return str(json.loads(text)) if text.startswith('"') else text
 
 
 def _pairs(flat: list[str]) -> dict[str, str]:
@@ -257,7 +217,7 @@ class RedisStore:
         dead_holder: str | None = None,
     ) -> Lease | None:
         token = await self._run(
-            "ACQUIRE", operation_id, holder, _number(now), _number(now + ttl_s), dead_holder or ""
+            "ACQUIRE", operation_id, holder, _time(now), _time(now + ttl_s), dead_holder or ""
         )
         if token is None:
             return None
@@ -266,7 +226,7 @@ class RedisStore:
         )
 
     async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:
-        flat = await self._run("RENEW", lease.operation_id, str(lease.token), _number(now + ttl_s))
+        flat = await self._run("RENEW", lease.operation_id, str(lease.token), _time(now + ttl_s))
         return _record(_pairs(flat)) if flat else None
 
     async def release_lease(self, lease: Lease) -> None:
@@ -282,19 +242,19 @@ class RedisStore:
             checkpoint.expected_status.value,
             checkpoint.status.value,
             str(checkpoint.type_version),
-            _dump(checkpoint.input),
-            _dump(checkpoint.state),
-            checkpoint.progress.model_dump_json(),
+            _text("input", checkpoint.input),
+            _text("state", checkpoint.state),
+            _text("progress", checkpoint.progress),
             str(checkpoint.next_chunk_index),
-            _dump(checkpoint.result),
-            "" if checkpoint.error is None else checkpoint.error.model_dump_json(),
-            _number(checkpoint.event.at),
-            _number(checkpoint.expires_at),
+            _text("result", checkpoint.result),
+            _text("error", checkpoint.error),
+            _time(checkpoint.event.at),
+            _time(checkpoint.expires_at),
             "1" if checkpoint.release_lease else "0",
             checkpoint.event.model_dump_json(),
-            _dump_input_round(checkpoint.input_round),
+            _text("input_round", checkpoint.input_round),
             str(len(checkpoint.items)),
-            *(_dump(item) for item in checkpoint.items),
+            *(dump(item) for item in checkpoint.items),
         )
         if outcome == "committed" and checkpoint.expires_at is not None:
             await self._expire_keys(checkpoint.operation_id, checkpoint.expires_at)
@@ -306,10 +266,10 @@ class RedisStore:
             "CHANGE_STATUS",
             change.operation_id,
             change.status.value,
-            _number(now),
-            "" if change.error is None else change.error.model_dump_json(),
-            "" if change.result is None else _dump(change.result),
-            _number(change.expires_at),
+            _time(now),
+            _text("error", change.error),
+            "" if change.result is None else _text("result", change.result),
+            _time(change.expires_at),
             change.event.model_dump_json(),
             *sorted(status.value for status in change.expected),
         )
@@ -326,9 +286,9 @@ class RedisStore:
             "SAVE_INPUT_ROUND",
             change.operation_id,
             str(change.expected_revision),
-            _dump_input_round(change.input_round),
+            _text("input_round", change.input_round),
             change.status.value,
-            _number(now),
+            _time(now),
             change.event.model_dump_json(),
         )
         return _record(_pairs(flat)) if flat else None
@@ -381,5 +341,5 @@ class RedisStore:
         await self._waiters.wait(operation_id, revision, timeout_s, current_revision)
 
     async def purge_expired(self, now: float) -> int:
-        purged: int = await self._run("PURGE", _number(now))
+        purged: int = await self._run("PURGE", _time(now))
         return purged
