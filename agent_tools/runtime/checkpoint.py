@@ -1,8 +1,9 @@
-"""The work a runner has done since its last commit, and the commit that makes it durable.
+"""The work a runner has done since its last commit, and the commits that make it durable.
 
 A runner keeps one :class:`PendingCheckpoint`. Each finished chunk is added to it;
-when a checkpoint is due (or the run ends) it commits itself in one store
-transaction under the run's lease and starts over from what it just wrote.
+when a checkpoint is due (or the run ends) it is taken as one
+:class:`~agent_tools.core.records.Checkpoint` and starts over, and
+:func:`commit_following_pause` commits it in one store transaction under the lease.
 """
 
 from __future__ import annotations
@@ -38,10 +39,7 @@ def error_info(error: AgentToolsError) -> ErrorInfo:
 class PendingCheckpoint:
     """State, progress and items not yet committed, and the commit that writes them."""
 
-    def __init__(
-        self, store: Store, definition: OperationType, record: OperationRecord, lease: Lease
-    ) -> None:
-        self._store = store
+    def __init__(self, definition: OperationType, record: OperationRecord, lease: Lease) -> None:
         self._definition = definition
         self._record = record
         self._lease = lease
@@ -92,7 +90,7 @@ class PendingCheckpoint:
             detail={"chunk_index": self.next_index, "code": error.code},
         )
 
-    async def commit(
+    def take(
         self,
         target: OperationStatus,
         event: Event,
@@ -100,15 +98,17 @@ class PendingCheckpoint:
         result: JsonValue = None,
         error: ErrorInfo | None = None,
         keep_lease: bool = False,
-    ) -> tuple[CommitOutcome, StopReason | None]:
-        """Commit the pending work as ``target``; say why the run must stop, if it must."""
+    ) -> Checkpoint:
+        """The checkpoint that commits the pending work as ``target``; pending starts over.
+
+        Should the commit fail, the run ends and a later run redoes the work
+        from the last checkpoint that did commit.
+        """
         checkpoint = self._checkpoint(target, event, result, error, keep_lease)
-        outcome, stop = await commit_following_pause(self._store, self._lease, checkpoint)
-        if outcome == "committed":
-            self.items = []
-            self.first_chunk = self.next_index
-            self._committed_at = time.monotonic()
-        return outcome, stop
+        self.items = []
+        self.first_chunk = self.next_index
+        self._committed_at = time.monotonic()
+        return checkpoint
 
     def _checkpoint(
         self,

@@ -26,9 +26,20 @@ from agent_tools.core.errors import AgentToolsError, OperationTimeoutError
 from agent_tools.core.input_requests import InputResponse, InputRound
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.progress import advance, time_left_s
-from agent_tools.core.records import CommitOutcome, Lease, OperationRecord, ProgressRecord
+from agent_tools.core.records import (
+    Checkpoint,
+    CommitOutcome,
+    Lease,
+    OperationRecord,
+    ProgressRecord,
+)
 from agent_tools.core.status import OperationStatus
-from agent_tools.runtime.checkpoint import PendingCheckpoint, StopReason, error_info
+from agent_tools.runtime.checkpoint import (
+    PendingCheckpoint,
+    StopReason,
+    commit_following_pause,
+    error_info,
+)
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
 from agent_tools.stores.base import Store
 
@@ -200,7 +211,7 @@ class OperationRunner:
 
     async def _run_chunks(self) -> None:
         record = self._record
-        pending = PendingCheckpoint(self._env.store, self._definition, record, self._lease)
+        pending = PendingCheckpoint(self._definition, record, self._lease)
         input_value = self._definition.input_model.model_validate(record.input)
         answers = _answers_by_name(record.input_round)
         while self._should_start_chunk():
@@ -311,10 +322,10 @@ class OperationRunner:
             self.more_work = False
             return "ended"
         if pending.due():
-            outcome = await self._commit(
-                pending, OperationStatus.RUNNING, "checkpoint", keep_lease=True
+            checkpoint = pending.take(
+                OperationStatus.RUNNING, pending.chunk_event("checkpoint"), keep_lease=True
             )
-            if outcome != "committed":
+            if await self._write(checkpoint) != "committed":
                 return "ended"
         return "next"
 
@@ -325,26 +336,23 @@ class OperationRunner:
         kind: str,
         *,
         result: JsonValue = None,
-        keep_lease: bool = False,
     ) -> CommitOutcome:
-        """Commit the pending work with an event of ``kind``; follow a stop it reveals."""
-        outcome, stop = await pending.commit(
-            target,
-            pending.chunk_event(kind),
-            result=result,
-            keep_lease=keep_lease,
-        )
+        """Commit the pending work as ``target`` with an event of ``kind``, giving up the lease."""
+        return await self._write(pending.take(target, pending.chunk_event(kind), result=result))
+
+    async def _write(self, checkpoint: Checkpoint) -> CommitOutcome:
+        """Commit ``checkpoint`` (see :func:`commit_following_pause`); follow a stop it reveals."""
+        outcome, stop = await commit_following_pause(self._env.store, self._lease, checkpoint)
         if stop is not None:
             self.request_stop(stop)
         return outcome
 
     async def _fail(self, pending: PendingCheckpoint, error: AgentToolsError) -> None:
         """Commit the run ``failed`` with ``error``, keeping the work done so far."""
-        _, stop = await pending.commit(
+        failed = pending.take(
             OperationStatus.FAILED, pending.failure_event(error), error=error_info(error)
         )
-        if stop is not None:
-            self.request_stop(stop)
+        await self._write(failed)
         self.more_work = False
 
     async def _finish_run(self, pending: PendingCheckpoint) -> None:
