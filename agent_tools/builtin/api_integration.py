@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
 from pydantic import BaseModel
 
 from agent_tools.builtin.api_requests import ApiIntegrationInput
@@ -51,6 +50,9 @@ async def api_integration(
     pacer = RatePacer(request.rate_limit_per_second, state["not_before"])
     slots = asyncio.Semaphore(request.concurrency)
     finished_count = 0
+
+    # httpx loads here, not at start-up: it imports rich and pygments for its CLI (~0.3 s).
+    import httpx
 
     async with httpx.AsyncClient(timeout=request.timeout_s, follow_redirects=False) as client:
         sender = Sender(client, request, progress.policy, pacer)

@@ -7,15 +7,17 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from agent_tools.builtin.api_requests import ApiIntegrationInput, HttpRequest
 from agent_tools.builtin.http_summary import body_summary, retry_after_s
 from agent_tools.builtin.network import check_url_allowed
 from agent_tools.core.errors import AccessDeniedError
 from agent_tools.core.policy import ExecutionPolicy
+
+if TYPE_CHECKING:
+    # httpx (with the rich and pygments its CLI imports) loads with the first chunk that sends.
+    import httpx
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -59,6 +61,8 @@ class Sender:
 
     async def send(self, index: int, request: HttpRequest, idempotency_key: str) -> dict[str, Any]:
         """Send with retries; return the result item summarising the final response or error."""
+        import httpx
+
         headers = dict(request.headers)
         if self.settings.idempotency_keys and request.method not in ("GET", "HEAD", "OPTIONS"):
             headers.setdefault("Idempotency-Key", idempotency_key)
@@ -109,6 +113,8 @@ class Sender:
         self, request: HttpRequest, headers: dict[str, str]
     ) -> tuple[int, httpx.Headers, int, bytes]:
         """Send and follow redirects by hand, checking every hop's address first."""
+        import httpx
+
         method, url = request.method, request.url
         outgoing = httpx.Request(
             method,

@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import JsonValue
 
@@ -48,9 +48,16 @@ from agent_tools.settings import Settings
 from agent_tools.stores import open_store
 from agent_tools.stores.base import Store
 
-__all__ = ["Engine", "OnProgress", "default_holder_id"]
+__all__ = ["ChangeMark", "Engine", "OnProgress", "default_holder_id"]
 
 SHUTDOWN_WAIT_S = 10.0
+
+
+class ChangeMark(NamedTuple):
+    """Where an operation stands for someone watching it change: its revision and status."""
+
+    revision: int
+    status: OperationStatus
 
 
 def default_holder_id() -> str:
@@ -259,6 +266,21 @@ class Engine:
             await self.store.wait_for_change(operation_id, record.revision, wait_s)
             record = await self._get(operation_id)
         return await self._view(record, None, with_items=False)
+
+    async def wait_for_change(
+        self, operation_id: str, revision: int | None = None, *, wait_ms: int = 0
+    ) -> ChangeMark:
+        """The operation's mark once its revision differs from ``revision`` or ``wait_ms`` passed.
+
+        Every commit and status change raises the revision, whatever the status
+        (``get_progress`` waits only while work runs); resource subscriptions watch it.
+        """
+        await self.start()
+        record = await self._get(operation_id)
+        if revision is not None and record.revision == revision and wait_ms > 0:
+            await self.store.wait_for_change(operation_id, revision, wait_ms / 1000)
+            record = await self._get(operation_id)
+        return ChangeMark(record.revision, record.status)
 
     async def get_results(
         self, operation_id: str, *, cursor: str | None = None, limit: int | None = None

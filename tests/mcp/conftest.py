@@ -139,12 +139,19 @@ def transport(request: pytest.FixtureRequest) -> str:
 def connect(
     transport: str, store_url: str, tmp_path: Path, http_servers: list[HttpServer]
 ) -> ConnectFactory:
-    """``async with connect(*extra_args) as client``: a real server and the official client."""
+    """``async with connect(*extra_args) as client``: a real server and the official client.
+
+    ``client_options`` go to ``mcp.Client`` (``mode="legacy"`` for the 2025-era handshake).
+    """
 
     @asynccontextmanager
     async def connected(
-        *extra: str, ops: tuple[str, ...] = (MCP_OPS,), **environment: str
+        *extra: str,
+        ops: tuple[str, ...] = (MCP_OPS,),
+        client_options: dict[str, Any] | None = None,
+        **environment: str,
     ) -> AsyncIterator[Client]:
+        options = {"read_timeout_seconds": 60, **(client_options or {})}
         if transport == "stdio":
             parameters = StdioServerParameters(
                 command=sys.executable,
@@ -152,12 +159,12 @@ def connect(
                 env=server_environment(**environment),
                 cwd=str(tmp_path),
             )
-            async with Client(parameters, read_timeout_seconds=60) as client:
+            async with Client(parameters, **options) as client:
                 yield client
         else:
             server = start_http_server(store_url, *extra, ops=ops, **environment)
             http_servers.append(server)
-            async with Client(server.url, read_timeout_seconds=60) as client:
+            async with Client(server.url, **options) as client:
                 yield client
 
     return connected

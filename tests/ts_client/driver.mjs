@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const [mode, ...target] = process.argv.slice(2);
 const transport =
@@ -64,6 +65,8 @@ seen.resources = resources.resources.map((resource) => resource.uri);
 const read = await client.readResource({ uri: `agent-tools://operations/${completed}` });
 seen.resource = { mimeType: read.contents[0].mimeType, status: JSON.parse(read.contents[0].text).status };
 
+seen.subscription = await followBySubscription();
+
 const cases = JSON.parse(readFileSync(new URL("./error_cases.json", import.meta.url), "utf8"));
 for (const errorCase of cases) {
   const text = JSON.stringify(errorCase.arguments).replaceAll('"$completed"', JSON.stringify(completed));
@@ -77,3 +80,46 @@ for (const errorCase of cases) {
 }
 await client.close();
 process.stdout.write(JSON.stringify(seen) + "\n");
+
+// resources/subscribe on an agent task's resource: each recorded step must be announced by
+// notifications/resources/updated before the next is recorded (waiting with a deadline).
+async function followBySubscription() {
+  const updates = [];
+  let wake = () => {};
+  client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+    updates.push(notification.params.uri);
+    wake();
+  });
+  const waitForUpdates = async (count) => {
+    const deadline = Date.now() + 30000;
+    while (updates.length < count && Date.now() < deadline) {
+      await new Promise((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 500);
+      });
+    }
+  };
+  const steps = ["first", "second"];
+  const started = (
+    await client.callTool({
+      name: "execute_incrementally",
+      arguments: { operation_type: "agent_task", input: { goal: "follow me", steps } },
+    })
+  ).structuredContent;
+  const uri = `agent-tools://operations/${started.operation_id}`;
+  const followed = { advertised: client.getServerCapabilities()?.resources?.subscribe === true, uri, steps: [] };
+  await client.subscribeResource({ uri });
+  for (const [index, step] of steps.entries()) {
+    const completed = index === steps.length - 1;
+    await client.callTool({
+      name: "record_progress",
+      arguments: { operation_id: started.operation_id, completed_steps: [step], completed },
+    });
+    await waitForUpdates(index + 1);
+    const read = await client.readResource({ uri });
+    followed.steps.push(JSON.parse(read.contents[0].text).progress.current_step);
+  }
+  await client.unsubscribeResource({ uri });
+  followed.updates = updates;
+  return followed;
+}

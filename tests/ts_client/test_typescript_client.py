@@ -101,6 +101,13 @@ def test_operations_are_listed_and_read_as_resources(seen: dict[str, Any]) -> No
     assert seen["resource"] == {"mimeType": "application/json", "status": "completed"}
 
 
+def test_a_subscribed_resource_announces_each_change(seen: dict[str, Any]) -> None:
+    followed = seen["subscription"]
+    assert followed["advertised"] is True
+    assert followed["updates"][:2] == [followed["uri"], followed["uri"]]
+    assert followed["steps"] == [1, 2]
+
+
 @pytest.mark.parametrize("case", ERROR_CASES, ids=[case["name"] for case in ERROR_CASES])
 def test_an_error_arrives_as_a_tool_error_with_code_and_hint(
     seen: dict[str, Any], case: dict[str, Any]

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import jwt
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 
 from agent_tools.core.principals import ROLE_ORDER, Principal, Role
@@ -70,12 +69,17 @@ class JwtVerifier:
     """
 
     def __init__(self, jwks_url: str, issuer: str, audience: str, scope_prefix: str) -> None:
+        # PyJWT pulls in cryptography (~0.2 s); a server without OAuth never loads it.
+        import jwt
+
         self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=JWKS_CACHE_S)
         self._issuer = issuer
         self._audience = audience
         self._scope_prefix = scope_prefix
 
     async def verify_token(self, token: str) -> AccessToken | None:
+        import jwt
+
         try:
             key = await asyncio.to_thread(self._keys.get_signing_key_from_jwt, token)
             claims: dict[str, Any] = jwt.decode(

@@ -72,21 +72,38 @@ class OperationResources:
         self, context: ServerRequestContext[Any, Any], params: ReadResourceRequestParams
     ) -> ReadResourceResult:
         uri = str(params.uri)
-        operation_id = uri.removeprefix(URI_PREFIX)
-        if not uri.startswith(URI_PREFIX) or not operation_id or "/" in operation_id:
-            raise MCPError(
-                code=INVALID_PARAMS,
-                message=f"Unknown resource {uri!r}; operations are at {URI_TEMPLATE}.",
-                data={"uri": uri},
-            )
+        operation_id = operation_id_of(uri)
         try:
             view = await self._engine.get_progress(operation_id)
         except AgentToolsError as error:
-            raise MCPError(
-                code=INVALID_PARAMS, message=str(error), data={"uri": uri, **error.as_dict()}
-            ) from error
+            raise resource_error(uri, error) from error
         return ReadResourceResult(
             contents=[
                 TextResourceContents(uri=uri, text=view.model_dump_json(), mime_type=MIME_TYPE)
             ]
         )
+
+
+def parse_operation_uri(uri: str) -> str | None:
+    """The operation id in an operation resource's URI, or None for any other URI."""
+    operation_id = uri.removeprefix(URI_PREFIX)
+    if not uri.startswith(URI_PREFIX) or not operation_id or "/" in operation_id:
+        return None
+    return operation_id
+
+
+def operation_id_of(uri: str) -> str:
+    """The operation id in an operation resource's URI; ``INVALID_PARAMS`` for any other URI."""
+    operation_id = parse_operation_uri(uri)
+    if operation_id is None:
+        raise MCPError(
+            code=INVALID_PARAMS,
+            message=f"Unknown resource {uri!r}; operations are at {URI_TEMPLATE}.",
+            data={"uri": uri},
+        )
+    return operation_id
+
+
+def resource_error(uri: str, error: AgentToolsError) -> MCPError:
+    """The JSON-RPC error for a refused resource request, carrying our code and hint."""
+    return MCPError(code=INVALID_PARAMS, message=str(error), data={"uri": uri, **error.as_dict()})

@@ -10,7 +10,8 @@ which a library must not do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from mcp.server.extension import compose_tool_call_handler
@@ -23,6 +24,7 @@ from agent_tools.surfaces.mcp.operation_tools import OperationTools
 from agent_tools.surfaces.mcp.principal import guard_method, guard_tool_calls
 from agent_tools.surfaces.mcp.prompts import OperationPrompts
 from agent_tools.surfaces.mcp.resources import OperationResources
+from agent_tools.surfaces.mcp.subscriptions import ResourceSubscriptions
 from agent_tools.surfaces.mcp.tools import CatalogTools
 from agent_tools.surfaces.mcp_tasks import TasksExtension
 from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
@@ -44,18 +46,23 @@ def build_server(
     catalog = CatalogTools(engine, tools, operation_tools)
     resources = OperationResources(engine)
     prompts = OperationPrompts(engine)
+    subscriptions = ResourceSubscriptions(engine)
     server: Server[dict[str, Any]] = Server(
         SERVER_NAME,
         version=__version__,
         title="agent-tools",
         description="Long operations in budgeted, checkpointed slices.",
         instructions=INSTRUCTIONS,
+        lifespan=_closing(subscriptions),
         get_tool_input_schema=catalog.input_schema,
         on_list_tools=catalog.list_tools,
         on_call_tool=guard_tool_calls(catalog.call_tool),
         on_list_resources=guard_method("resources/list", resources.list_resources),
         on_list_resource_templates=resources.list_templates,
         on_read_resource=guard_method("resources/read", resources.read),
+        on_subscribe_resource=guard_method("resources/subscribe", subscriptions.subscribe),
+        on_unsubscribe_resource=guard_method("resources/unsubscribe", subscriptions.unsubscribe),
+        on_subscriptions_listen=guard_method("subscriptions/listen", subscriptions.listen),
         on_list_prompts=prompts.list_prompts,
         on_get_prompt=guard_method("prompts/get", prompts.get_prompt),
         on_completion=guard_method("completion/complete", prompts.complete),
@@ -63,6 +70,21 @@ def build_server(
     if operation_tools is not None:
         _install_tasks(server, engine, operation_tools, catalog)
     return server
+
+
+def _closing(
+    subscriptions: ResourceSubscriptions,
+) -> Callable[[Server[dict[str, Any]]], AbstractAsyncContextManager[dict[str, Any]]]:
+    """The server's lifespan: when it stops serving, its listen streams and watches end."""
+
+    @asynccontextmanager
+    async def lifespan(_: Server[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
+        try:
+            yield {}
+        finally:
+            await subscriptions.close()
+
+    return lifespan
 
 
 def _install_tasks(

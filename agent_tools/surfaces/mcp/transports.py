@@ -11,7 +11,6 @@ from agent_tools.core.registry import OperationRegistry
 from agent_tools.runtime.engine import Engine
 from agent_tools.runtime.loading import load_operations
 from agent_tools.settings import Settings
-from agent_tools.surfaces.auth.http_auth import http_auth
 from agent_tools.surfaces.mcp.principal import mark_unauthenticated
 from agent_tools.surfaces.mcp.security import transport_security
 from agent_tools.surfaces.mcp.server import build_server
@@ -64,9 +63,10 @@ async def serve_http(
     bearer token (static or OAuth) unless ``no_auth`` is set on a loopback address;
     a refused configuration raises before anything is opened.
     """
-    # uvicorn loads only here, so a stdio server never pays for it.
+    # uvicorn and the HTTP auth load only here, so a stdio server never pays for them.
     import uvicorn
 
+    from agent_tools.surfaces.auth.http_auth import http_auth
     from agent_tools.surfaces.mcp.graceful_http import GracefulServer
 
     auth = http_auth(settings)
