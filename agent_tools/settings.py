@@ -51,6 +51,8 @@ class Settings(BaseModel):
     worker_slice_s: float = 30.0
     """How long a worker runs one operation before re-enqueueing it (fairness)."""
     expose_operation_tools: bool = False
+    no_app: bool = False
+    """Serve no MCP App: tools carry no ``_meta.ui`` even for clients that support Apps."""
     no_auth: bool = False
     """Serve HTTP without authentication; refused unless bound to a loopback address."""
     tokens_file: Path = Field(default_factory=default_tokens_file)

@@ -50,6 +50,7 @@ LOCAL_USER = Principal(name="local", role=Role.ADMIN)
 ACTION_ROLES: dict[str, Role] = {
     "get_progress": Role.READER,
     "get_results": Role.READER,
+    "get_latest_results": Role.READER,
     "list_operations": Role.READER,
     "describe_operation_types": Role.READER,
     "resources/list": Role.READER,

@@ -72,6 +72,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="make every operation type declared expose_as_tool an MCP tool (and a task)",
     )
+    parser.add_argument(
+        "--no-app",
+        action="store_true",
+        default=None,
+        help="serve no MCP App (the live progress view) even to clients that render Apps",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

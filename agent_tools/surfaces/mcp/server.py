@@ -19,6 +19,7 @@ from mcp.server.lowlevel.server import Server
 from mcp_types import CallToolRequestParams
 
 from agent_tools.runtime.engine import Engine
+from agent_tools.surfaces.mcp.app import install_operation_app
 from agent_tools.surfaces.mcp.instructions import INSTRUCTIONS
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
 from agent_tools.surfaces.mcp.principal import guard_method, guard_tool_calls
@@ -34,13 +35,18 @@ SERVER_NAME = "agent-tools"
 
 
 def build_server(
-    engine: Engine, tools: Sequence[ToolSpec] = TOOLS, *, expose_operation_tools: bool = False
+    engine: Engine,
+    tools: Sequence[ToolSpec] = TOOLS,
+    *,
+    expose_operation_tools: bool = False,
+    app: bool = True,
 ) -> Server[dict[str, Any]]:
     """An MCP server answering through ``engine``; run it over stdio or HTTP.
 
     With ``expose_operation_tools``, every type declared ``expose_as_tool`` is a
     tool of its own, and the tasks extension runs the task-supporting ones as
-    durable tasks for clients that negotiated it.
+    durable tasks for clients that negotiated it. With ``app`` (the default),
+    clients that negotiated MCP Apps also get the live operation view.
     """
     operation_tools = OperationTools(engine) if expose_operation_tools else None
     catalog = CatalogTools(engine, tools, operation_tools)
@@ -69,6 +75,8 @@ def build_server(
     )
     if operation_tools is not None:
         _install_tasks(server, engine, operation_tools, catalog)
+    if app:
+        install_operation_app(server, engine)
     return server
 
 

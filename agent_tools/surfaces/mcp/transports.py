@@ -46,7 +46,10 @@ async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec] = TOOLS) -> 
         engine = engine_for(settings)
         async with engine:
             server = build_server(
-                engine, tools, expose_operation_tools=settings.expose_operation_tools
+                engine,
+                tools,
+                expose_operation_tools=settings.expose_operation_tools,
+                app=not settings.no_app,
             )
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
@@ -72,7 +75,12 @@ async def serve_http(
     auth = http_auth(settings)
     engine = engine_for(settings)
     async with engine:
-        server = build_server(engine, tools, expose_operation_tools=settings.expose_operation_tools)
+        server = build_server(
+            engine,
+            tools,
+            expose_operation_tools=settings.expose_operation_tools,
+            app=not settings.no_app,
+        )
         starlette_app = server.streamable_http_app(
             streamable_http_path=HTTP_PATH,
             transport_security=transport_security(settings.host, settings.allowed_hosts),
