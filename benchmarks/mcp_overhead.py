@@ -66,7 +66,7 @@ class EmptyResult(BaseModel):
     ok: bool
 
 
-async def _nothing(engine: Any, arguments: BaseModel, on_progress: Any) -> BaseModel:
+async def _nothing(engine: Any, arguments: EmptyArguments, on_progress: Any) -> EmptyResult:
     return EmptyResult(ok=True)
 
 

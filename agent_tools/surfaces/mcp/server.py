@@ -32,7 +32,10 @@ SERVER_NAME = "agent-tools"
 
 
 def build_server(
-    engine: Engine, tools: Sequence[ToolSpec] = TOOLS, *, expose_operation_tools: bool = False
+    engine: Engine,
+    tools: Sequence[ToolSpec[Any, Any]] = TOOLS,
+    *,
+    expose_operation_tools: bool = False,
 ) -> Server[dict[str, Any]]:
     """An MCP server answering through ``engine``; run it over stdio or HTTP.
 
