@@ -12,12 +12,12 @@ from pydantic import Field
 
 from agent_tools import Engine, OpenAITools, OperationRegistry, OperationStatus
 from agent_tools.core.views import OperationView
-from agent_tools.runtime.engine import OnProgress
 from agent_tools.surfaces.mcp.server import build_server
 from agent_tools.surfaces.tool_arguments import OperationId, PositiveCount, ToolArguments
 from agent_tools.surfaces.tool_catalog import (
     EXECUTE_INCREMENTALLY,
     TOOLS,
+    ToolCall,
     ToolSpec,
     catalog_schema,
 )
@@ -36,12 +36,12 @@ class PeekArguments(ToolArguments):
 received: list[PeekArguments] = []
 
 
-async def _peek(engine: Engine, arguments: PeekArguments, _: OnProgress | None) -> OperationView:
-    received.append(arguments)
-    return await engine.get_results(arguments.operation_id, limit=arguments.limit)
+async def _peek(call: ToolCall[PeekArguments]) -> OperationView:
+    received.append(call.arguments)
+    return await call.engine.get_results(call.arguments.operation_id, limit=call.arguments.limit)
 
 
-async def _explode(engine: Engine, arguments: PeekArguments, _: OnProgress | None) -> OperationView:
+async def _explode(call: ToolCall[PeekArguments]) -> OperationView:
     raise RuntimeError("secret detail of the server")
 
 

@@ -9,7 +9,8 @@ handler, the arguments model and the result model of a spec agree. Adding an
 engine argument to a tool is one field on its model in ``tool_arguments`` (a
 shared annotated type when other tools take it too) and one keyword in its
 handler's engine call here; the schemas of MCP, OpenAI and ``schemas/`` follow
-from the model (run ``agent-tools schema export``).
+from the model (run ``agent-tools schema export``). tests/test_tool_catalog.py
+adds a tool that way.
 """
 
 from __future__ import annotations
@@ -41,20 +42,28 @@ Result = TypeVar("Result", bound=BaseModel)
 
 
 @dataclass(frozen=True)
+class ToolCall(Generic[Args]):
+    """What a handler works with: the engine, its validated arguments, where progress goes."""
+
+    engine: Engine
+    arguments: Args
+    on_progress: OnProgress | None = None
+
+
+@dataclass(frozen=True)
 class ToolSpec(Generic[Args, Result]):
-    """One tool as every surface exposes it; ``handler`` gets validated ``Args``."""
+    """One tool as every surface exposes it; ``handler`` gets a call with validated ``Args``."""
 
     name: str
     description: str
     arguments_model: type[Args]
     result_model: type[Result]
-    handler: Callable[[Engine, Args, OnProgress | None], Awaitable[Result]]
+    handler: Callable[[ToolCall[Args]], Awaitable[Result]]
 
 
-async def _execute(
-    engine: Engine, arguments: ExecuteIncrementallyArguments, on_progress: OnProgress | None
-) -> OperationView:
-    return await engine.execute_incrementally(
+async def _execute(call: ToolCall[ExecuteIncrementallyArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.execute_incrementally(
         arguments.operation_type,
         arguments.input,
         operation_id=arguments.operation_id,
@@ -65,63 +74,55 @@ async def _execute(
         timeout_ms=arguments.timeout_ms,
         chunk_timeout_ms=arguments.chunk_timeout_ms,
         total_steps=arguments.total_steps,
-        on_progress=on_progress,
+        on_progress=call.on_progress,
     )
 
 
-async def _resume(
-    engine: Engine, arguments: ResumeArguments, on_progress: OnProgress | None
-) -> OperationView:
-    return await engine.resume(
+async def _resume(call: ToolCall[ResumeArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.resume(
         arguments.operation_id,
         budget_ms=arguments.budget_ms,
         cursor=arguments.cursor,
-        on_progress=on_progress,
+        on_progress=call.on_progress,
     )
 
 
-async def _provide_input(
-    engine: Engine, arguments: ProvideInputArguments, on_progress: OnProgress | None
-) -> OperationView:
-    return await engine.provide_input(
+async def _provide_input(call: ToolCall[ProvideInputArguments]) -> OperationView:
+    arguments = call.arguments
+    answers = {key: answer.model_dump() for key, answer in arguments.responses.items()}
+    return await call.engine.provide_input(
         arguments.operation_id,
-        {key: answer.model_dump() for key, answer in arguments.responses.items()},
+        answers,
         budget_ms=arguments.budget_ms,
         cursor=arguments.cursor,
-        on_progress=on_progress,
+        on_progress=call.on_progress,
     )
 
 
-async def _get_progress(
-    engine: Engine, arguments: GetProgressArguments, _: OnProgress | None
-) -> OperationView:
-    return await engine.get_progress(arguments.operation_id, wait_ms=arguments.wait_ms or 0)
+async def _get_progress(call: ToolCall[GetProgressArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.get_progress(arguments.operation_id, wait_ms=arguments.wait_ms or 0)
 
 
-async def _get_results(
-    engine: Engine, arguments: GetResultsArguments, _: OnProgress | None
-) -> OperationView:
-    return await engine.get_results(
+async def _get_results(call: ToolCall[GetResultsArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.get_results(
         arguments.operation_id, cursor=arguments.cursor, limit=arguments.limit
     )
 
 
-async def _pause(
-    engine: Engine, arguments: OperationIdArguments, _: OnProgress | None
-) -> OperationView:
-    return await engine.pause(arguments.operation_id)
+async def _pause(call: ToolCall[OperationIdArguments]) -> OperationView:
+    return await call.engine.pause(call.arguments.operation_id)
 
 
-async def _cancel(
-    engine: Engine, arguments: CancelArguments, _: OnProgress | None
-) -> OperationView:
-    return await engine.cancel(arguments.operation_id, reason=arguments.reason)
+async def _cancel(call: ToolCall[CancelArguments]) -> OperationView:
+    return await call.engine.cancel(call.arguments.operation_id, reason=call.arguments.reason)
 
 
-async def _list(
-    engine: Engine, arguments: ListOperationsArguments, _: OnProgress | None
-) -> OperationList:
-    return await engine.list_operations(
+async def _list(call: ToolCall[ListOperationsArguments]) -> OperationList:
+    arguments = call.arguments
+    return await call.engine.list_operations(
         status=arguments.status,
         operation_type=arguments.operation_type,
         limit=arguments.limit,
@@ -129,21 +130,18 @@ async def _list(
     )
 
 
-async def _describe(
-    engine: Engine, _: DescribeOperationTypesArguments, __: OnProgress | None
-) -> OperationTypeList:
-    return engine.describe_operation_types()
+async def _describe(call: ToolCall[DescribeOperationTypesArguments]) -> OperationTypeList:
+    return call.engine.describe_operation_types()
 
 
-async def _record(
-    engine: Engine, arguments: RecordProgressArguments, _: OnProgress | None
-) -> OperationView:
-    return await engine.record_progress(
+async def _record(call: ToolCall[RecordProgressArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.record_progress(
         arguments.operation_id,
+        completed=bool(arguments.completed),
         completed_steps=arguments.completed_steps,
         state=arguments.state,
         notes=arguments.notes,
-        completed=bool(arguments.completed),
     )
 
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from agent_tools.core.errors import AgentToolsError, InvalidInputError, validation_problems
 from agent_tools.runtime.engine import Engine, OnProgress
-from agent_tools.surfaces.tool_catalog import Args, Result, ToolSpec
+from agent_tools.surfaces.tool_catalog import Args, Result, ToolCall, ToolSpec
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ async def run_tool(
     except ValidationError as error:
         return refused(name, invalid_arguments(name, error))
     try:
-        return ToolSuccess(await spec.handler(engine, validated, on_progress))
+        return ToolSuccess(await spec.handler(ToolCall(engine, validated, on_progress)))
     except AgentToolsError as error:
         return refused(name, error)
     except Exception as error:
