@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from agent_tools import ChunkProgress, ChunkResult, OperationRegistry, ProgressUpdate, operation
-from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
+from agent_tools.surfaces.tool_catalog import TOOLS, ToolCall, ToolSpec
 
 registry = OperationRegistry()
 URL_PATTERN = re.compile(r"serving MCP at (\S+)")
@@ -66,7 +66,7 @@ class EmptyResult(BaseModel):
     ok: bool
 
 
-async def _nothing(engine: Any, arguments: BaseModel, on_progress: Any) -> BaseModel:
+async def _nothing(call: ToolCall[EmptyArguments]) -> EmptyResult:
     return EmptyResult(ok=True)
 
 

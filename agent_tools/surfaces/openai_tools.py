@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from agent_tools.core.definitions import OperationType
 from agent_tools.core.errors import AgentToolsError, InvalidInputError
 from agent_tools.core.principals import LOCAL_USER, Principal, acting_as, authorize
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.strict_schema import StrictSchema
-from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec, catalog_schema, invalid_arguments
-
-logger = logging.getLogger(__name__)
+from agent_tools.surfaces.tool_catalog import (
+    EXECUTE_INCREMENTALLY,
+    TOOLS,
+    ToolSpec,
+    catalog_schema,
+    starting_arguments,
+)
+from agent_tools.surfaces.tool_outcome import ToolOutcome, ToolSuccess, refused, run_tool
 
 Api = Literal["chat", "responses"]
 START_PREFIX = "start_"
@@ -50,7 +54,7 @@ class _Function:
     description: str
     schema: dict[str, Any]
     strict: StrictSchema
-    spec: ToolSpec
+    spec: ToolSpec[Any, Any]
     operation_type: str | None = None
     """Set for ``start_<type>`` functions: the arguments are that type's input."""
 
@@ -67,21 +71,27 @@ class OpenAITools:
     """The agent-tools tools for OpenAI function calling, backed by ``engine``.
 
     Calls act for ``principal`` (the local user, an admin, unless given): its role
-    decides which functions it may call.
+    decides which functions it may call. ``tools`` are the catalog tools offered,
+    besides one ``start_<type>`` function per registered operation type.
     """
 
-    def __init__(self, engine: Engine, *, principal: Principal = LOCAL_USER) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        principal: Principal = LOCAL_USER,
+        tools: Sequence[ToolSpec[Any, Any]] = TOOLS,
+    ) -> None:
         self._engine = engine
         self._principal = principal
-        self._functions = {function.name: function for function in self._build()}
+        self._functions = {function.name: function for function in self._build(tools)}
 
-    def _build(self) -> list[_Function]:
+    def _build(self, tools: Sequence[ToolSpec[Any, Any]]) -> list[_Function]:
         registry = self._engine.registry
         functions = []
-        for spec in TOOLS:
+        for spec in tools:
             schema, description = catalog_schema(spec, registry)
             functions.append(_Function(spec.name, description, schema, StrictSchema(schema), spec))
-        starter = next(spec for spec in TOOLS if spec.name == "execute_incrementally")
         for definition in registry.all_latest():
             if definition.agent_driven or not definition.name.replace("_", "").isalnum():
                 continue
@@ -92,7 +102,7 @@ class OpenAITools:
                     _start_description(definition),
                     schema,
                     StrictSchema(schema),
-                    starter,
+                    EXECUTE_INCREMENTALLY,
                     operation_type=definition.name,
                 )
             )
@@ -120,23 +130,10 @@ class OpenAITools:
         The one entry point of every framework adapter; ``handle`` wraps it in the
         message format of each OpenAI API.
         """
-        text = arguments if isinstance(arguments, str) else json.dumps(dict(arguments))
-        try:
-            result = await self._run(_Call(call_id="", name=name, arguments=text, api="chat"))
-            return result.model_dump_json()
-        except AgentToolsError as error:
-            return json.dumps({"error": error.as_dict()})
-        except Exception as error:
-            logger.exception("function %s failed", name)
-            return json.dumps(
-                {
-                    "error": {
-                        "code": "internal_error",
-                        "message": f"{name} failed: {type(error).__name__}: {error}",
-                        "hint": "Retry once; if it fails again, report it.",
-                    }
-                }
-            )
+        outcome = await self._run(name, arguments)
+        if isinstance(outcome, ToolSuccess):
+            return outcome.result.model_dump_json()
+        return json.dumps({"error": outcome.body})
 
     async def handle(self, tool_call: Any) -> dict[str, Any]:
         """The message answering one tool call (chat tool call or responses function_call)."""
@@ -150,22 +147,29 @@ class OpenAITools:
         """Answer parallel tool calls concurrently, in the order they came."""
         return list(await asyncio.gather(*(self.handle(call) for call in tool_calls)))
 
-    async def _run(self, call: _Call) -> BaseModel:
-        function = self._functions.get(call.name)
-        if function is None:
-            raise UnknownFunctionError(call.name, self._functions)
-        authorize(self._principal, function.spec.name)
-        arguments = _parse_arguments(call)
-        arguments = _decode_json_strings(arguments, function.strict.json_string_fields)
-        arguments = {key: value for key, value in arguments.items() if value is not None}
-        if function.operation_type is not None:
-            arguments = {"operation_type": function.operation_type, "input": arguments}
+    async def _run(self, name: str, arguments: str | Mapping[str, Any]) -> ToolOutcome[BaseModel]:
+        function = self._functions.get(name)
         try:
-            model = function.spec.arguments_model.model_validate(arguments)
-        except ValidationError as invalid:
-            raise invalid_arguments(call.name, invalid) from invalid
+            if function is None:
+                raise UnknownFunctionError(name, self._functions)
+            authorize(self._principal, function.spec.name)
+            prepared = _prepared_arguments(function, name, arguments)
+        except AgentToolsError as error:
+            return refused(name, error)
         with acting_as(self._principal):
-            return await function.spec.invoke(self._engine, model)
+            return await run_tool(function.spec, self._engine, prepared, called_as=name)
+
+
+def _prepared_arguments(
+    function: _Function, name: str, arguments: str | Mapping[str, Any]
+) -> dict[str, Any]:
+    """The call's arguments as its tool takes them: strict mode's nulls and JSON strings undone."""
+    parsed = _parse_arguments(name, arguments)
+    parsed = _decode_json_strings(parsed, function.strict.json_string_fields)
+    parsed = {key: value for key, value in parsed.items() if value is not None}
+    if function.operation_type is not None:
+        return starting_arguments(function.operation_type, parsed)
+    return parsed
 
 
 def _start_description(definition: OperationType) -> str:
@@ -198,20 +202,22 @@ def _read_call(tool_call: Any) -> _Call:
     )
 
 
-def _parse_arguments(call: _Call) -> dict[str, Any]:
+def _parse_arguments(name: str, arguments: str | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(arguments, Mapping):
+        return dict(arguments)
     try:
-        arguments = json.loads(call.arguments) if call.arguments.strip() else {}
+        parsed = json.loads(arguments) if arguments.strip() else {}
     except (json.JSONDecodeError, AttributeError) as malformed:
         raise InvalidInputError(
-            f"The arguments of {call.name} are not valid JSON: {malformed}.",
+            f"The arguments of {name} are not valid JSON: {malformed}.",
             "Send the arguments as one JSON object.",
         ) from malformed
-    if not isinstance(arguments, dict):
+    if not isinstance(parsed, dict):
         raise InvalidInputError(
-            f"The arguments of {call.name} must be a JSON object.",
+            f"The arguments of {name} must be a JSON object.",
             'Send the arguments as one JSON object, e.g. {"operation_id": "..."}.',
         )
-    return arguments
+    return parsed
 
 
 def _decode_json_strings(arguments: dict[str, Any], fields: set[str]) -> dict[str, Any]:

@@ -21,8 +21,9 @@ from agent_tools.core.views import (
     ProgressView,
 )
 from agent_tools.runtime.engine import Engine
+from agent_tools.surfaces.mcp.tool_listing import catalog_tool
 from agent_tools.surfaces.openai_tools import OpenAITools
-from agent_tools.surfaces.tool_catalog import TOOLS, catalog_schema
+from agent_tools.surfaces.tool_catalog import TOOLS
 
 FORMATS = {
     "mcp": "mcp/tools.json",
@@ -51,18 +52,10 @@ def builtin_registry() -> OperationRegistry:
 
 def mcp_tool_list(registry: OperationRegistry) -> list[dict[str, Any]]:
     """The generic tools as an MCP ``tools/list`` result shows them."""
-    tools = []
-    for spec in TOOLS:
-        input_schema, description = catalog_schema(spec, registry)
-        tools.append(
-            {
-                "name": spec.name,
-                "description": description,
-                "inputSchema": input_schema,
-                "outputSchema": spec.result_model.model_json_schema(),
-            }
-        )
-    return tools
+    return [
+        catalog_tool(spec, registry).model_dump(mode="json", by_alias=True, exclude_none=True)
+        for spec in TOOLS
+    ]
 
 
 def exported_files(registry: OperationRegistry | None = None) -> dict[str, Any]:

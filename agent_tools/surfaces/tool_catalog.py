@@ -1,172 +1,69 @@
 """The tools, defined once: name, description, arguments model, result model and the engine call.
 
-The MCP server and the OpenAI function layer are two faces of this one catalog.
+The MCP server and the OpenAI function layer are two faces of this one catalog:
+both run a call through ``tool_outcome.run_tool`` and only format its outcome.
+
+Each ``ToolSpec`` is generic in its arguments and result model, so a handler
+receives its own validated arguments model, typed, and mypy checks that the
+handler, the arguments model and the result model of a spec agree. Adding an
+engine argument to a tool is one field on its model in ``tool_arguments`` (a
+shared annotated type when other tools take it too) and one keyword in its
+handler's engine call here; the schemas of MCP, OpenAI and ``schemas/`` follow
+from the model (run ``agent-tools schema export``). tests/test_tool_catalog.py
+adds a tool that way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
+from pydantic import BaseModel
 
-from agent_tools.core.errors import InvalidInputError, validation_problems
-from agent_tools.core.input_requests import InputResponse
 from agent_tools.core.registry import OperationRegistry
 from agent_tools.core.views import OperationList, OperationTypeList, OperationView
 from agent_tools.runtime.engine import Engine, OnProgress
+from agent_tools.surfaces.tool_arguments import (
+    CancelArguments,
+    DescribeOperationTypesArguments,
+    ExecuteIncrementallyArguments,
+    GetProgressArguments,
+    GetResultsArguments,
+    ListOperationsArguments,
+    OperationIdArguments,
+    ProvideInputArguments,
+    RecordProgressArguments,
+    ResumeArguments,
+)
 
-OPERATION_ID = Field(description="The operation_id returned when the operation was started.")
-
-
-class _Arguments(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ExecuteIncrementallyArguments(_Arguments):
-    operation_type: str = Field(description="Which registered operation type to run.")
-    input: dict[str, JsonValue] = Field(
-        description="The operation's input; its schema is in describe_operation_types."
-    )
-    operation_id: str | None = Field(
-        default=None,
-        description="Your own id for the run. Calling again with the same id and input "
-        "continues the same run instead of starting a second one.",
-    )
-    budget_ms: int | None = Field(
-        default=None, ge=0, description="How long this call may work before it returns (ms)."
-    )
-    mode: Literal["inline", "background"] | None = Field(
-        default=None,
-        description="inline (default): work only happens during calls. background: the "
-        "server keeps working between calls; poll get_progress.",
-    )
-    chunk_size: int | None = Field(default=None, ge=1, description="Units of work per chunk.")
-    checkpoint_interval: int | None = Field(
-        default=None, ge=1, description="Chunks per durable checkpoint (default 1)."
-    )
-    timeout_ms: int | None = Field(
-        default=None,
-        ge=1,
-        description="Time limit of the whole operation, in ms of active run time; "
-        "over it the run fails with code timeout.",
-    )
-    chunk_timeout_ms: int | None = Field(
-        default=None, ge=1, description="Time limit of one chunk (ms)."
-    )
-    total_steps: int | None = Field(
-        default=None, ge=1, description="Total steps, when you know it better than the type."
-    )
-
-
-class OperationIdArguments(_Arguments):
-    operation_id: str = OPERATION_ID
-
-
-class GetProgressArguments(_Arguments):
-    operation_id: str = OPERATION_ID
-    wait_ms: int | None = Field(
-        default=None,
-        ge=0,
-        description="Wait up to this long for progress to change before answering "
-        "(long-poll), instead of calling again and again.",
-    )
-
-
-class ResumeArguments(_Arguments):
-    operation_id: str = OPERATION_ID
-    budget_ms: int | None = Field(
-        default=None, ge=0, description="How long this call may work before it returns (ms)."
-    )
-    cursor: str | None = Field(
-        default=None,
-        description="next_cursor from your previous response: only newer items come back.",
-    )
-
-
-class ProvideInputArguments(_Arguments):
-    operation_id: str = OPERATION_ID
-    responses: dict[str, InputResponse] = Field(
-        description="Answers by the keys of the operation's input_requests: "
-        '{"<key>": {"action": "accept", "content": {...}}}; content matches the '
-        "question's requested_schema. Use action decline or cancel to refuse."
-    )
-    budget_ms: int | None = Field(
-        default=None,
-        ge=0,
-        description="Once every question is answered, how long this call may work (ms).",
-    )
-    cursor: str | None = Field(
-        default=None,
-        description="next_cursor from your previous response: only newer items come back.",
-    )
-
-
-class GetResultsArguments(_Arguments):
-    operation_id: str = OPERATION_ID
-    cursor: str | None = Field(
-        default=None, description="next_cursor from the previous page; omit for the first."
-    )
-    limit: int | None = Field(default=None, ge=1, description="Most items to return.")
-
-
-class CancelArguments(_Arguments):
-    operation_id: str = OPERATION_ID
-    reason: str | None = Field(default=None, description="Why, kept in the audit log.")
-
-
-class ListOperationsArguments(_Arguments):
-    status: Literal["pending", "running", "paused", "completed", "failed", "cancelled"] | None = (
-        Field(default=None, description="Only operations with this status.")
-    )
-    operation_type: str | None = Field(default=None, description="Only this operation type.")
-    limit: int | None = Field(default=None, ge=1, le=200, description="Most operations to list.")
-    cursor: str | None = Field(default=None, description="next_cursor of the previous page.")
-
-
-class DescribeOperationTypesArguments(_Arguments):
-    pass
-
-
-class RecordProgressArguments(_Arguments):
-    operation_id: str = OPERATION_ID
-    completed_steps: list[str] = Field(
-        description="Labels of the steps you finished since your last record_progress."
-    )
-    state: JsonValue = Field(
-        default=None,
-        description="Everything you need to carry on later (replaces the saved state).",
-    )
-    notes: str | None = Field(default=None, description="What you found or decided.")
-    completed: bool | None = Field(default=None, description="True when the whole task is done.")
-
-
-Invoke = Callable[[Engine, BaseModel, OnProgress | None], Awaitable[BaseModel]]
+Args = TypeVar("Args", bound=BaseModel)
+Result = TypeVar("Result", bound=BaseModel)
 
 
 @dataclass(frozen=True)
-class ToolSpec:
-    """One tool as every surface exposes it."""
+class ToolCall(Generic[Args]):
+    """What a handler works with: the engine, its validated arguments, where progress goes."""
+
+    engine: Engine
+    arguments: Args
+    on_progress: OnProgress | None = None
+
+
+@dataclass(frozen=True)
+class ToolSpec(Generic[Args, Result]):
+    """One tool as every surface exposes it; ``handler`` gets a call with validated ``Args``."""
 
     name: str
     description: str
-    arguments_model: type[BaseModel]
-    result_model: type[BaseModel]
-    call: Invoke
-
-    async def invoke(
-        self, engine: Engine, arguments: BaseModel, *, on_progress: OnProgress | None = None
-    ) -> BaseModel:
-        """Run the tool through ``engine`` with already validated ``arguments``."""
-        return await self.call(engine, arguments, on_progress)
+    arguments_model: type[Args]
+    result_model: type[Result]
+    handler: Callable[[ToolCall[Args]], Awaitable[Result]]
 
 
-async def _execute(
-    engine: Engine, arguments: BaseModel, on_progress: OnProgress | None
-) -> BaseModel:
-    assert isinstance(arguments, ExecuteIncrementallyArguments)
-    return await engine.execute_incrementally(
+async def _execute(call: ToolCall[ExecuteIncrementallyArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.execute_incrementally(
         arguments.operation_type,
         arguments.input,
         operation_id=arguments.operation_id,
@@ -177,60 +74,55 @@ async def _execute(
         timeout_ms=arguments.timeout_ms,
         chunk_timeout_ms=arguments.chunk_timeout_ms,
         total_steps=arguments.total_steps,
-        on_progress=on_progress,
+        on_progress=call.on_progress,
     )
 
 
-async def _get_progress(engine: Engine, arguments: BaseModel, _: OnProgress | None) -> BaseModel:
-    assert isinstance(arguments, GetProgressArguments)
-    return await engine.get_progress(arguments.operation_id, wait_ms=arguments.wait_ms or 0)
-
-
-async def _resume(
-    engine: Engine, arguments: BaseModel, on_progress: OnProgress | None
-) -> BaseModel:
-    assert isinstance(arguments, ResumeArguments)
-    return await engine.resume(
+async def _resume(call: ToolCall[ResumeArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.resume(
         arguments.operation_id,
         budget_ms=arguments.budget_ms,
         cursor=arguments.cursor,
-        on_progress=on_progress,
+        on_progress=call.on_progress,
     )
 
 
-async def _provide_input(
-    engine: Engine, arguments: BaseModel, on_progress: OnProgress | None
-) -> BaseModel:
-    assert isinstance(arguments, ProvideInputArguments)
-    return await engine.provide_input(
+async def _provide_input(call: ToolCall[ProvideInputArguments]) -> OperationView:
+    arguments = call.arguments
+    answers = {key: answer.model_dump() for key, answer in arguments.responses.items()}
+    return await call.engine.provide_input(
         arguments.operation_id,
-        {key: answer.model_dump() for key, answer in arguments.responses.items()},
+        answers,
         budget_ms=arguments.budget_ms,
         cursor=arguments.cursor,
-        on_progress=on_progress,
+        on_progress=call.on_progress,
     )
 
 
-async def _get_results(engine: Engine, arguments: BaseModel, _: OnProgress | None) -> BaseModel:
-    assert isinstance(arguments, GetResultsArguments)
-    return await engine.get_results(
+async def _get_progress(call: ToolCall[GetProgressArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.get_progress(arguments.operation_id, wait_ms=arguments.wait_ms or 0)
+
+
+async def _get_results(call: ToolCall[GetResultsArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.get_results(
         arguments.operation_id, cursor=arguments.cursor, limit=arguments.limit
     )
 
 
-async def _pause(engine: Engine, arguments: BaseModel, _: OnProgress | None) -> BaseModel:
-    assert isinstance(arguments, OperationIdArguments)
-    return await engine.pause(arguments.operation_id)
+async def _pause(call: ToolCall[OperationIdArguments]) -> OperationView:
+    return await call.engine.pause(call.arguments.operation_id)
 
 
-async def _cancel(engine: Engine, arguments: BaseModel, _: OnProgress | None) -> BaseModel:
-    assert isinstance(arguments, CancelArguments)
-    return await engine.cancel(arguments.operation_id, reason=arguments.reason)
+async def _cancel(call: ToolCall[CancelArguments]) -> OperationView:
+    return await call.engine.cancel(call.arguments.operation_id, reason=call.arguments.reason)
 
 
-async def _list(engine: Engine, arguments: BaseModel, _: OnProgress | None) -> BaseModel:
-    assert isinstance(arguments, ListOperationsArguments)
-    return await engine.list_operations(
+async def _list(call: ToolCall[ListOperationsArguments]) -> OperationList:
+    arguments = call.arguments
+    return await call.engine.list_operations(
         status=arguments.status,
         operation_type=arguments.operation_type,
         limit=arguments.limit,
@@ -238,34 +130,37 @@ async def _list(engine: Engine, arguments: BaseModel, _: OnProgress | None) -> B
     )
 
 
-async def _describe(engine: Engine, arguments: BaseModel, _: OnProgress | None) -> BaseModel:
-    return engine.describe_operation_types()
+async def _describe(call: ToolCall[DescribeOperationTypesArguments]) -> OperationTypeList:
+    return call.engine.describe_operation_types()
 
 
-async def _record(engine: Engine, arguments: BaseModel, _: OnProgress | None) -> BaseModel:
-    assert isinstance(arguments, RecordProgressArguments)
-    return await engine.record_progress(
+async def _record(call: ToolCall[RecordProgressArguments]) -> OperationView:
+    arguments = call.arguments
+    return await call.engine.record_progress(
         arguments.operation_id,
+        completed=bool(arguments.completed),
         completed_steps=arguments.completed_steps,
         state=arguments.state,
         notes=arguments.notes,
-        completed=bool(arguments.completed),
     )
 
 
-TOOLS: tuple[ToolSpec, ...] = (
-    ToolSpec(
-        "execute_incrementally",
-        "Start a long operation and work on it for at most budget_ms, then return its "
-        "status, progress with an ETA, the first result items and next_step. Nothing is "
-        "lost when the call returns: the operation rests at its last durable checkpoint. "
-        "Follow next_step (usually: call resume with the operation_id and next_cursor) "
-        "until status is completed. Pass your own operation_id to make a retry of this "
-        "call safe.",
-        ExecuteIncrementallyArguments,
-        OperationView,
-        _execute,
-    ),
+EXECUTE_INCREMENTALLY = ToolSpec(
+    "execute_incrementally",
+    "Start a long operation and work on it for at most budget_ms, then return its "
+    "status, progress with an ETA, the first result items and next_step. Nothing is "
+    "lost when the call returns: the operation rests at its last durable checkpoint. "
+    "Follow next_step (usually: call resume with the operation_id and next_cursor) "
+    "until status is completed. Pass your own operation_id to make a retry of this "
+    "call safe.",
+    ExecuteIncrementallyArguments,
+    OperationView,
+    _execute,
+)
+"""The starting tool; operation types exposed as tools of their own run through it."""
+
+TOOLS: tuple[ToolSpec[Any, Any], ...] = (
+    EXECUTE_INCREMENTALLY,
     ToolSpec(
         "resume",
         "Continue an operation from its last checkpoint for at most budget_ms: after an "
@@ -345,17 +240,27 @@ TOOLS: tuple[ToolSpec, ...] = (
 )
 
 
-STARTING_TOOL = "execute_incrementally"
+def starting_arguments(
+    operation_type: str, operation_input: Mapping[str, Any], **options: Any
+) -> dict[str, Any]:
+    """The ``execute_incrementally`` arguments running ``operation_type`` on its input.
+
+    For the surfaces that offer a type as a tool of its own; ``options`` are more
+    arguments of the starting tool (``mode``, ``budget_ms``).
+    """
+    return {"operation_type": operation_type, "input": dict(operation_input), **options}
 
 
-def catalog_schema(spec: ToolSpec, registry: OperationRegistry) -> tuple[dict[str, Any], str]:
+def catalog_schema(
+    spec: ToolSpec[Any, Any], registry: OperationRegistry
+) -> tuple[dict[str, Any], str]:
     """A tool's input schema and description as a server with ``registry`` shows them.
 
     ``execute_incrementally`` lists the registered types: an enum on
     ``operation_type``, and a line per type in the description.
     """
     schema = spec.arguments_model.model_json_schema()
-    if spec.name != STARTING_TOOL:
+    if spec.name != EXECUTE_INCREMENTALLY.name:
         return schema, spec.description
     types = registry.all_latest()
     schema["properties"]["operation_type"]["enum"] = [definition.name for definition in types]
@@ -369,13 +274,3 @@ def catalog_schema(spec: ToolSpec, registry: OperationRegistry) -> tuple[dict[st
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "(no description)"
-
-
-def invalid_arguments(tool_name: str, error: ValidationError) -> InvalidInputError:
-    """The agent-facing error for arguments that do not match a tool's input schema."""
-    problems = validation_problems(error, whole="(arguments)")
-    return InvalidInputError(
-        f"Invalid arguments for {tool_name}: {'; '.join(problems)}.",
-        f"Fix the listed fields to match the input schema of {tool_name} and call it again.",
-        problems=problems,
-    )

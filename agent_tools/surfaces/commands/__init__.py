@@ -22,3 +22,19 @@ def settings_from(args: argparse.Namespace) -> Settings:
         stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s"
     )
     return Settings.load({key: value for key, value in vars(args).items() if key != "run"})
+
+
+def add_store_and_ops(parser: argparse.ArgumentParser, *, store_help: str) -> None:
+    """``--store URL`` and the repeatable ``--ops``, as the server and the worker take them."""
+    parser.add_argument("--store", help=store_help)
+    parser.add_argument(
+        "--ops",
+        action="append",
+        metavar="MODULE_OR_PATH",
+        help="load @operation definitions from a module or .py file (repeatable)",
+    )
+
+
+def add_flag(parser: argparse.ArgumentParser, name: str, *, help_text: str) -> None:
+    """An on/off option that stays None when absent, so its ``AGENT_TOOLS_*`` variable applies."""
+    parser.add_argument(name, action="store_true", default=None, help=help_text)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from agent_tools.surfaces.commands import settings_from
+from agent_tools.surfaces.commands import add_flag, add_store_and_ops, settings_from
 
 SQLITE_PREFIX = "sqlite:///"
 if TYPE_CHECKING:
@@ -20,16 +20,10 @@ HELP = "Serve the agent-tools MCP tools over stdio (default) or streamable HTTP 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Every option defaults to None so ``AGENT_TOOLS_*`` variables and settings defaults apply."""
-    parser.add_argument("--http", action="store_true", default=None, help="serve HTTP, not stdio")
+    add_flag(parser, "--http", help_text="serve HTTP, not stdio")
     parser.add_argument("--host", help="HTTP bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="HTTP port (default 8000; 0 picks a free one)")
-    parser.add_argument("--store", help="store URL (default: a SQLite file in the data dir)")
-    parser.add_argument(
-        "--ops",
-        action="append",
-        metavar="MODULE_OR_PATH",
-        help="load @operation definitions from a module or .py file (repeatable)",
-    )
+    add_store_and_ops(parser, store_help="store URL (default: a SQLite file in the data dir)")
     parser.add_argument("--budget-ms", type=int, help="default time budget per call (4000)")
     parser.add_argument("--max-budget-ms", type=int, help="largest budget a call may ask for")
     parser.add_argument(
@@ -42,11 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="a folder file operations may touch (repeatable)",
     )
-    parser.add_argument(
+    add_flag(
+        parser,
         "--allow-private-network",
-        action="store_true",
-        default=None,
-        help="let HTTP operations reach loopback, private and link-local addresses",
+        help_text="let HTTP operations reach loopback, private and link-local addresses",
     )
     parser.add_argument(
         "--allowed-host",
@@ -56,21 +49,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="another Host name the HTTP server answers to (repeatable)",
     )
     parser.add_argument("--broker", help="broker URL of a worker fleet")
-    parser.add_argument(
+    add_flag(
+        parser,
         "--no-auth",
-        action="store_true",
-        default=None,
-        help="serve HTTP without authentication (refused unless --host is a loopback address)",
+        help_text="serve HTTP without authentication (refused unless --host is a loopback address)",
     )
     parser.add_argument("--tokens-file", type=Path, help="the static tokens' hashes")
     parser.add_argument("--resource-url", help="this server's public URL, the OAuth audience")
     parser.add_argument("--oauth-issuer", help="the authorization server whose JWTs are accepted")
     parser.add_argument("--oauth-jwks-url", help="the JWKS URL of that authorization server")
-    parser.add_argument(
+    add_flag(
+        parser,
         "--expose-operation-tools",
-        action="store_true",
-        default=None,
-        help="make every operation type declared expose_as_tool an MCP tool (and a task)",
+        help_text="make every operation type declared expose_as_tool an MCP tool (and a task)",
     )
     parser.add_argument(
         "--no-app",

@@ -5,20 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from agent_tools.surfaces.commands import settings_from
+from agent_tools.surfaces.commands import add_store_and_ops, settings_from
 
 HELP = "Run a Celery worker that executes background operations from a shared store."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", help="shared store URL (postgresql://... or redis://...)")
+    add_store_and_ops(parser, store_help="shared store URL (postgresql://... or redis://...)")
     parser.add_argument("--broker", help="Celery broker URL (redis://... or amqp://...)")
-    parser.add_argument(
-        "--ops",
-        action="append",
-        metavar="MODULE_OR_PATH",
-        help="load @operation definitions from a module or .py file (repeatable)",
-    )
     parser.add_argument("--concurrency", type=int, help="slices run at once (default 2)")
     parser.add_argument(
         "--lease-ttl-s", type=float, help="lease length; renewed at a third of it (default 30)"

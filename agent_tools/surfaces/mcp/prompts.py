@@ -122,9 +122,11 @@ class OperationPrompts:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    @staticmethod
     async def list_prompts(
-        self, context: ServerRequestContext[Any, Any], params: PaginatedRequestParams | None
+        context: ServerRequestContext[Any, Any], params: PaginatedRequestParams | None
     ) -> ListPromptsResult:
+        """The prompts are the same for every server: nothing to read."""
         return ListPromptsResult(prompts=list(PROMPTS))
 
     async def get_prompt(

@@ -1,9 +1,8 @@
-"""Turn a tool's outcome into an MCP ``CallToolResult``: structured content plus text."""
+"""Format a tool's outcome as an MCP ``CallToolResult``: structured content plus text."""
 
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from mcp_types import CallToolResult, TextContent
@@ -11,22 +10,14 @@ from pydantic import BaseModel
 
 from agent_tools.core.errors import AgentToolsError
 from agent_tools.surfaces.mcp.summaries import summarize
+from agent_tools.surfaces.tool_outcome import ToolOutcome, ToolSuccess
 
-logger = logging.getLogger(__name__)
 
-
-class InternalToolError(AgentToolsError):
-    """A tool failed for a reason the agent cannot fix; the details are in the server log."""
-
-    code = "internal_error"
-
-    def __init__(self, tool_name: str, error: BaseException) -> None:
-        super().__init__(
-            f"The {tool_name} tool failed unexpectedly ({type(error).__name__}).",
-            "Retry the call; every committed checkpoint is safe. If it keeps failing, "
-            "report it with the server log.",
-            tool=tool_name,
-        )
+def tool_result(outcome: ToolOutcome[Any]) -> CallToolResult:
+    """The ``CallToolResult`` of a catalog tool's outcome, success or error."""
+    if isinstance(outcome, ToolSuccess):
+        return success_result(outcome.result)
+    return error_body_result(outcome.body)
 
 
 def success_result(result: BaseModel) -> CallToolResult:

@@ -36,7 +36,7 @@ SERVER_NAME = "agent-tools"
 
 def build_server(
     engine: Engine,
-    tools: Sequence[ToolSpec] = TOOLS,
+    tools: Sequence[ToolSpec[Any, Any]] = TOOLS,
     *,
     expose_operation_tools: bool = False,
     app: bool = True,

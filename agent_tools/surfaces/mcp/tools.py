@@ -1,8 +1,7 @@
-"""The MCP face of the tool catalog: list the tools, validate a call, run it, shape the result."""
+"""The MCP face of the tool catalog: list the tools, run a call, format its outcome."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,22 +11,16 @@ from mcp_types import (
     CallToolResult,
     ListToolsResult,
     PaginatedRequestParams,
-    Tool,
 )
-from pydantic import ValidationError
 
 from agent_tools.core.errors import AgentToolsError
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
 from agent_tools.surfaces.mcp.progress import progress_reporter
-from agent_tools.surfaces.mcp.results import (
-    InternalToolError,
-    error_result,
-    success_result,
-)
-from agent_tools.surfaces.tool_catalog import ToolSpec, catalog_schema, invalid_arguments
-
-logger = logging.getLogger(__name__)
+from agent_tools.surfaces.mcp.results import tool_result
+from agent_tools.surfaces.mcp.tool_listing import catalog_tool
+from agent_tools.surfaces.tool_catalog import ToolSpec
+from agent_tools.surfaces.tool_outcome import refused, run_tool
 
 
 class UnknownToolError(AgentToolsError):
@@ -47,12 +40,12 @@ class CatalogTools:
     def __init__(
         self,
         engine: Engine,
-        definitions: Sequence[ToolSpec],
+        definitions: Sequence[ToolSpec[Any, Any]],
         operation_tools: OperationTools | None = None,
     ) -> None:
         self._engine = engine
         self._definitions = {definition.name: definition for definition in definitions}
-        self._tools = [self._describe(definition) for definition in definitions]
+        self._tools = [catalog_tool(definition, engine.registry) for definition in definitions]
         if operation_tools is not None:
             self._tools += operation_tools.tools
         self._input_schemas = {tool.name: tool.input_schema for tool in self._tools}
@@ -72,28 +65,11 @@ class CatalogTools:
         definition = self._definitions.get(params.name)
         if definition is None:
             known = [tool.name for tool in self._tools]
-            return error_result(UnknownToolError(params.name, known))
-        try:
-            arguments = definition.arguments_model.model_validate(params.arguments or {})
-        except ValidationError as error:
-            return error_result(invalid_arguments(params.name, error))
-        try:
-            result = await definition.invoke(
-                self._engine, arguments, on_progress=progress_reporter(context)
-            )
-        except AgentToolsError as error:
-            logger.info("tool %s refused: %s", params.name, error.code)
-            return error_result(error)
-        except Exception as error:
-            logger.exception("tool %s failed", params.name)
-            return error_result(InternalToolError(params.name, error))
-        return success_result(result)
-
-    def _describe(self, definition: ToolSpec) -> Tool:
-        input_schema, description = catalog_schema(definition, self._engine.registry)
-        return Tool(
-            name=definition.name,
-            description=description,
-            input_schema=input_schema,
-            output_schema=definition.result_model.model_json_schema(),
+            return tool_result(refused(params.name, UnknownToolError(params.name, known)))
+        outcome = await run_tool(
+            definition,
+            self._engine,
+            params.arguments or {},
+            on_progress=progress_reporter(context),
         )
+        return tool_result(outcome)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from mcp.server.stdio import stdio_server
 
@@ -35,7 +36,7 @@ def engine_for(settings: Settings) -> Engine:
     return Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)
 
 
-async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec] = TOOLS) -> None:
+async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec[Any, Any]] = TOOLS) -> None:
     """Serve one client over stdin/stdout until it closes the stream.
 
     Operations are loaded inside the stdio claim: while it holds, file descriptor 1
@@ -56,7 +57,7 @@ async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec] = TOOLS) -> 
 
 async def serve_http(
     settings: Settings,
-    tools: Sequence[ToolSpec] = TOOLS,
+    tools: Sequence[ToolSpec[Any, Any]] = TOOLS,
     on_listening: Callable[[str], None] | None = None,
 ) -> None:
     """Serve streamable HTTP at ``http://host:port/mcp`` until interrupted.

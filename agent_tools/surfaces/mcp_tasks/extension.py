@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,11 +9,10 @@ from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.extension import Extension, MethodBinding
 from mcp_types import CallToolRequestParams
 
-from agent_tools.core.errors import AgentToolsError
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
 from agent_tools.surfaces.mcp.progress import progress_reporter
-from agent_tools.surfaces.mcp.results import error_result
+from agent_tools.surfaces.mcp.results import tool_result
 from agent_tools.surfaces.mcp_tasks.methods import TaskMethods, TaskParams, UpdateTaskParams
 from agent_tools.surfaces.mcp_tasks.missing_arguments import filled_arguments, question_for
 from agent_tools.surfaces.mcp_tasks.negotiation import (
@@ -23,8 +21,7 @@ from agent_tools.surfaces.mcp_tasks.negotiation import (
     missing_capability,
 )
 from agent_tools.surfaces.mcp_tasks.wire import create_task_result
-
-logger = logging.getLogger(__name__)
+from agent_tools.surfaces.tool_outcome import ToolSuccess
 
 
 class TasksExtension(Extension):
@@ -34,7 +31,6 @@ class TasksExtension(Extension):
     identifier = EXTENSION_ID
 
     def __init__(self, engine: Engine, operation_tools: OperationTools) -> None:
-        self._engine = engine
         self._operation_tools = operation_tools
         self._methods = TaskMethods(engine)
 
@@ -63,11 +59,9 @@ class TasksExtension(Extension):
             return question
         if definition.task_support == "forbidden" or not negotiated:
             return await self._operation_tools.call(params.name, arguments, progress_reporter(ctx))
-        try:
-            view = await self._engine.execute_incrementally(
-                params.name, arguments, mode="background", budget_ms=0
-            )
-        except AgentToolsError as error:
-            logger.info("task for %s refused: %s", params.name, error.code)
-            return error_result(error)
-        return create_task_result(view, definition)
+        outcome = await self._operation_tools.start(
+            params.name, arguments, mode="background", budget_ms=0
+        )
+        if isinstance(outcome, ToolSuccess):
+            return create_task_result(outcome.result, definition)
+        return tool_result(outcome)

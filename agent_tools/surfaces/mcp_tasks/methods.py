@@ -49,9 +49,7 @@ class TaskMethods:
         self, context: ServerRequestContext[Any, Any], params: TaskParams
     ) -> dict[str, Any]:
         """The task's state; the tool result or error inlined once it is terminal."""
-        _require_negotiation(context, "tasks/get")
-        check_routing_header(context, params.task_id)
-        view, definition = await self._find(params.task_id)
+        view, definition = await self._find(context, "tasks/get", params.task_id)
         return detailed_task(view, definition)
 
     async def update(
@@ -63,9 +61,7 @@ class TaskMethods:
         malformed answers, or ones not matching their question's schema, are refused
         with -32602 and nothing is stored.
         """
-        _require_negotiation(context, "tasks/update")
-        check_routing_header(context, params.task_id)
-        await self._find(params.task_id)
+        await self._find(context, "tasks/update", params.task_id)
         try:
             await self._engine.provide_input(
                 params.task_id, params.input_responses, budget_ms=0, ignore_unknown=True
@@ -78,9 +74,7 @@ class TaskMethods:
         self, context: ServerRequestContext[Any, Any], params: TaskParams
     ) -> dict[str, Any]:
         """Cancel the operation; a task already finished is acknowledged the same way."""
-        _require_negotiation(context, "tasks/cancel")
-        check_routing_header(context, params.task_id)
-        view, _ = await self._find(params.task_id)
+        view, _ = await self._find(context, "tasks/cancel", params.task_id)
         if not view.status.is_terminal:
             try:
                 await self._engine.cancel(params.task_id, reason="tasks/cancel")
@@ -88,8 +82,17 @@ class TaskMethods:
                 logger.info("task %s finished before it could be cancelled", params.task_id)
         return {}
 
-    async def _find(self, task_id: str) -> tuple[OperationView, OperationType]:
-        """The operation behind ``task_id``; -32602 when unknown or past its ``ttlMs``."""
+    async def _find(
+        self, context: ServerRequestContext[Any, Any], method: str, task_id: str
+    ) -> tuple[OperationView, OperationType]:
+        """The operation behind ``task_id`` for a ``method`` request in ``context``.
+
+        Refused first when the client did not negotiate the extension or the routing
+        header names another task; -32602 when unknown or past its ``ttlMs``.
+        """
+        if not client_negotiated(context):
+            raise missing_capability(method)
+        check_routing_header(context, task_id)
         try:
             view = await self._engine.get_progress(task_id)
             definition = self._engine.registry.latest(view.operation_type)
@@ -98,11 +101,6 @@ class TaskMethods:
         if expired(view, definition):
             raise _unknown_task(task_id)
         return view, definition
-
-
-def _require_negotiation(context: ServerRequestContext[Any, Any], method: str) -> None:
-    if not client_negotiated(context):
-        raise missing_capability(method)
 
 
 def _unknown_task(task_id: str) -> MCPError:
