@@ -18,7 +18,8 @@ from agent_tools.core.views import OperationView
 from agent_tools.runtime.cursors import item_cursor
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.app.resource import APP_URI
-from agent_tools.surfaces.mcp.results import InternalToolError, error_result, success_result
+from agent_tools.surfaces.mcp.results import error_result, success_result
+from agent_tools.surfaces.tool_outcome import InternalToolError
 
 logger = logging.getLogger(__name__)
 
