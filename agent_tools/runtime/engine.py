@@ -17,7 +17,9 @@ from agent_tools.core.errors import (
     OperationNotFoundError,
 )
 from agent_tools.core.inspection import OperationDetail, build_detail
+from agent_tools.core.ownership import OperationIdTakenError, may_see, owner_filter, owner_for_new
 from agent_tools.core.policy import ExecutionPolicy
+from agent_tools.core.principals import current_principal
 from agent_tools.core.records import (
     ErrorInfo,
     Event,
@@ -206,10 +208,12 @@ class Engine:
             timeout_ms=timeout_ms,
             chunk_timeout_ms=chunk_timeout_ms,
             total_steps=total_steps,
-            owner=owner,
+            owner=owner_for_new(current_principal(), owner),
         )
         record, created = await self.store.create_operation(requested)
         if not created:
+            if not may_see(current_principal(), record.owner):
+                raise OperationIdTakenError(record.operation_id)
             check_same_request(record, requested)
         return await self._continue(record, budget_s, cursor, on_progress)
 
@@ -224,7 +228,7 @@ class Engine:
         """Continue from the last checkpoint for a budget, returning the items after ``cursor``."""
         await self.start()
         budget_s = self._budget_s(budget_ms)
-        return await self._continue(await self._get(operation_id), budget_s, cursor, on_progress)
+        return await self._continue(await self._owned(operation_id), budget_s, cursor, on_progress)
 
     async def provide_input(
         self,
@@ -245,7 +249,7 @@ class Engine:
         """
         await self.start()
         budget_s = self._budget_s(budget_ms)
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         if ignore_unknown:
             # Skipped before parsing: what is sent for keys we do not wait on is not ours to judge.
             waiting_on = open_questions(record)
@@ -261,7 +265,7 @@ class Engine:
         await self.start()
         if wait_ms < 0:
             raise InvalidInputError("wait_ms must not be negative.", "Pass 0 to not wait.")
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         wait_s = min(wait_ms, self.settings.max_wait_ms) / 1000
         if wait_s > 0 and record.status in (OperationStatus.PENDING, OperationStatus.RUNNING):
             await self.store.wait_for_change(operation_id, record.revision, wait_s)
@@ -275,13 +279,13 @@ class Engine:
         await self.start()
         if limit is not None and limit < 1:
             raise InvalidInputError("limit must be at least 1.", "Omit limit for the default.")
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         return await self._view(record, cursor, limit=limit)
 
     async def pause(self, operation_id: str) -> OperationView:
         """Stop at the next chunk boundary and rest at the checkpoint; resume continues."""
         await self.start()
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         if record.status is not OperationStatus.PAUSED:
             record = await change_status_or_explain(
                 self.store,
@@ -295,7 +299,7 @@ class Engine:
     async def cancel(self, operation_id: str, *, reason: str | None = None) -> OperationView:
         """Stop for good; an async chunk in flight is interrupted. Committed results stay."""
         await self.start()
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         if record.status is not OperationStatus.CANCELLED:
             retention = record.settings.retention_s
             record = await change_status_or_explain(
@@ -337,7 +341,7 @@ class Engine:
             OperationQuery(
                 status=status_filter,
                 operation_type=operation_type,
-                owner=owner,
+                owner=owner_filter(current_principal(), owner),
                 limit=min(limit or 50, LIST_LIMIT_MAX),
                 before=list_position(cursor),
             )
@@ -354,7 +358,7 @@ class Engine:
     async def inspect(self, operation_id: str) -> OperationDetail:
         """The operator's view: status and progress, lease, latest checkpoints, audit log."""
         await self.start()
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         events = await self.store.list_events(operation_id)
         view = await self._view(record, None, with_items=False)
         return build_detail(record, view, events, time.time())
@@ -386,7 +390,7 @@ class Engine:
     ) -> OperationView:
         """Checkpoint a step of an agent-driven operation (the agent does the work)."""
         await self.start()
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         definition = self._definition_for(record)
         if not definition.agent_driven:
             raise InvalidInputError(
@@ -454,6 +458,13 @@ class Engine:
                 f"Omit budget_ms for the default of {self.settings.budget_ms} ms.",
             )
         return min(chosen, self.settings.max_budget_ms) / 1000
+
+    async def _owned(self, operation_id: str) -> OperationRecord:
+        """The record, if the calling principal may see it; another's answers like no record."""
+        record = await self.store.get_operation(operation_id)
+        if record is None or not may_see(current_principal(), record.owner):
+            raise OperationNotFoundError(operation_id)
+        return record
 
     async def _get(self, operation_id: str) -> OperationRecord:
         record = await self.store.get_operation(operation_id)
