@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
 from pydantic import BaseModel
 
 from agent_tools.builtin.api_requests import ApiIntegrationInput
+from agent_tools.builtin.checked_connect import checked_client
 from agent_tools.builtin.http_sending import RatePacer, Sender
 from agent_tools.builtin.network import check_url_allowed
 from agent_tools.core.chunk_progress import ChunkProgress
@@ -52,7 +52,7 @@ async def api_integration(
     slots = asyncio.Semaphore(request.concurrency)
     finished_count = 0
 
-    async with httpx.AsyncClient(timeout=request.timeout_s, follow_redirects=False) as client:
+    async with checked_client(progress.policy, request.timeout_s) as client:
         sender = Sender(client, request, progress.policy, pacer)
 
         async def send(index: int, outgoing: Any) -> dict[str, Any]:

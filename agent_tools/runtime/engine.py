@@ -90,6 +90,7 @@ class Engine:
         self.policy = policy or ExecutionPolicy(
             roots=tuple(path.resolve() for path in self.settings.root),
             allow_private_network=self.settings.allow_private_network,
+            allowed_networks=tuple(self.settings.allow_network),
         )
         self.holder_id = holder_id or default_holder_id()
         self._dispatcher = dispatcher or InProcessDispatcher(
