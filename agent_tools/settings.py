@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,6 +43,8 @@ class Settings(BaseModel):
     max_background: int = 16
     root: list[Path] = Field(default_factory=list)
     allow_private_network: bool = False
+    allow_network: list[str] = Field(default_factory=list)
+    """Non-public networks (CIDR) HTTP operations may reach, e.g. one internal API's subnet."""
     http: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
@@ -71,6 +74,13 @@ class Settings(BaseModel):
     def _cap_response(cls, value: int) -> int:
         if not 1024 <= value <= HARD_RESPONSE_CAP_BYTES:
             raise ValueError(f"must be between 1024 and {HARD_RESPONSE_CAP_BYTES} bytes")
+        return value
+
+    @field_validator("allow_network")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # ValueError names the bad one
         return value
 
     @classmethod

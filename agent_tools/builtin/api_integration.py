@@ -52,9 +52,9 @@ async def api_integration(
     finished_count = 0
 
     # httpx loads here, not at start-up: it imports rich and pygments for its CLI (~0.3 s).
-    import httpx
+    from agent_tools.builtin.checked_connect import checked_client
 
-    async with httpx.AsyncClient(timeout=request.timeout_s, follow_redirects=False) as client:
+    async with checked_client(progress.policy, request.timeout_s) as client:
         sender = Sender(client, request, progress.policy, pacer)
 
         async def send(index: int, outgoing: Any) -> dict[str, Any]:

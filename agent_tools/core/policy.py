@@ -12,8 +12,10 @@ class ExecutionPolicy:
 
     ``roots`` are the folders file operations may read and write (none by
     default: file access must be granted). ``allow_private_network`` lets HTTP
-    operations reach loopback, private and link-local addresses.
+    operations reach loopback, private and link-local addresses; ``allowed_networks``
+    opens only the listed networks (CIDR, e.g. ``10.1.0.0/16``) of those.
     """
 
     roots: tuple[Path, ...] = ()
     allow_private_network: bool = False
+    allowed_networks: tuple[str, ...] = ()

@@ -17,7 +17,9 @@ from agent_tools.core.errors import (
     OperationNotFoundError,
 )
 from agent_tools.core.inspection import OperationDetail, build_detail
+from agent_tools.core.ownership import OperationIdTakenError, may_see, owner_filter, owner_for_new
 from agent_tools.core.policy import ExecutionPolicy
+from agent_tools.core.principals import current_principal
 from agent_tools.core.records import (
     Event,
     OperationRecord,
@@ -89,6 +91,7 @@ class Engine:
         self.policy = policy or ExecutionPolicy(
             roots=tuple(path.resolve() for path in self.settings.root),
             allow_private_network=self.settings.allow_private_network,
+            allowed_networks=tuple(self.settings.allow_network),
         )
         self.holder_id = holder_id or default_holder_id()
         self._dispatcher = dispatcher or InProcessDispatcher(
@@ -205,10 +208,12 @@ class Engine:
             timeout_ms=timeout_ms,
             chunk_timeout_ms=chunk_timeout_ms,
             total_steps=total_steps,
-            owner=owner,
+            owner=owner_for_new(current_principal(), owner),
         )
         record, created = await self.store.create_operation(requested)
         if not created:
+            if not may_see(current_principal(), record.owner):
+                raise OperationIdTakenError(record.operation_id)
             check_same_request(record, requested)
         return await self._continue(record, budget_s, cursor, on_progress)
 
@@ -223,7 +228,7 @@ class Engine:
         """Continue from the last checkpoint for a budget, returning the items after ``cursor``."""
         await self.start()
         budget_s = self._budget_s(budget_ms)
-        return await self._continue(await self._get(operation_id), budget_s, cursor, on_progress)
+        return await self._continue(await self._owned(operation_id), budget_s, cursor, on_progress)
 
     async def provide_input(
         self,
@@ -244,7 +249,7 @@ class Engine:
         """
         await self.start()
         budget_s = self._budget_s(budget_ms)
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         if ignore_unknown:
             # Skipped before parsing: what is sent for keys we do not wait on is not ours to judge.
             waiting_on = open_questions(record)
@@ -260,7 +265,7 @@ class Engine:
         await self.start()
         if wait_ms < 0:
             raise InvalidInputError("wait_ms must not be negative.", "Pass 0 to not wait.")
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         wait_s = min(wait_ms, self.settings.max_wait_ms) / 1000
         if wait_s > 0 and record.status in (OperationStatus.PENDING, OperationStatus.RUNNING):
             await self.store.wait_for_change(operation_id, record.revision, wait_s)
@@ -288,13 +293,13 @@ class Engine:
         """A page of the result log after ``cursor``."""
         await self.start()
         check_limit(limit)
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         return await self._view(record, cursor, limit=limit)
 
     async def pause(self, operation_id: str) -> OperationView:
         """Stop at the next chunk boundary and rest at the checkpoint; resume continues."""
         await self.start()
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         if record.status is not OperationStatus.PAUSED:
             await pause_status(self.store, record)
             await self._runners.stop(operation_id, "pause")
@@ -303,7 +308,7 @@ class Engine:
     async def cancel(self, operation_id: str, *, reason: str | None = None) -> OperationView:
         """Stop for good; an async chunk in flight is interrupted. Committed results stay."""
         await self.start()
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         if record.status is not OperationStatus.CANCELLED:
             await cancel_status(self.store, record, reason)
             await self._runners.stop(operation_id, "cancel")
@@ -320,13 +325,15 @@ class Engine:
     ) -> OperationList:
         """Operations, newest first, a page at a time."""
         await self.start()
-        query = operation_query(status, operation_type, limit, cursor, owner)
+        query = operation_query(
+            status, operation_type, limit, cursor, owner_filter(current_principal(), owner)
+        )
         return await list_page(self.store, query)
 
     async def inspect(self, operation_id: str) -> OperationDetail:
         """The operator's view: status and progress, lease, latest checkpoints, audit log."""
         await self.start()
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         events = await self.store.list_events(operation_id)
         view = await self._view(record, None, with_items=False)
         return build_detail(record, view, events, time.time())
@@ -346,7 +353,7 @@ class Engine:
     ) -> OperationView:
         """Checkpoint a step of an agent-driven operation (the agent does the work)."""
         await self.start()
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         definition = self._definition_for(record)
         check_agent_driven(definition, record)
         await record_agent_progress(
@@ -409,6 +416,13 @@ class Engine:
                 f"Omit budget_ms for the default of {self.settings.budget_ms} ms.",
             )
         return min(chosen, self.settings.max_budget_ms) / 1000
+
+    async def _owned(self, operation_id: str) -> OperationRecord:
+        """The record, if the calling principal may see it; another's answers like no record."""
+        record = await self.store.get_operation(operation_id)
+        if record is None or not may_see(current_principal(), record.owner):
+            raise OperationNotFoundError(operation_id)
+        return record
 
     async def _get(self, operation_id: str) -> OperationRecord:
         record = await self.store.get_operation(operation_id)

@@ -53,6 +53,33 @@ def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TokenServ
     server.stop()
 
 
+ALICE, BOB = "alice", "bob"
+
+
+@dataclass
+class TeamServer:
+    """A server shared by alice (a token of every role) and bob (an operator)."""
+
+    server: HttpServer
+    alice: dict[Role, str]
+    bob: str
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
+    folder = tmp_path_factory.mktemp("team")
+    tokens = TokenFile(folder / "tokens.json")
+    alice = {role: tokens.create(ALICE, role)[1] for role in Role}
+    bob = tokens.create(BOB, Role.OPERATOR)[1]
+    server = start_http_server(
+        f"sqlite:///{folder / 'operations.db'}",
+        authenticated=True,
+        AGENT_TOOLS_TOKENS_FILE=str(tokens.path),
+    )
+    yield TeamServer(server, alice, bob)
+    server.stop()
+
+
 @pytest.fixture
 def tokens_path(tmp_path: Path) -> Path:
     return tmp_path / "tokens.json"

@@ -29,8 +29,16 @@ class RpcError(Exception):
 class WireClient:
     """Sends JSON-RPC requests with the per-request envelope and the routing headers."""
 
-    def __init__(self, url: str, *, with_tasks: bool = True, can_elicit: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        with_tasks: bool = True,
+        can_elicit: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self._url = url
+        self._headers = headers or {}
         self._capabilities: dict[str, Any] = {"extensions": {TASKS: {}}} if with_tasks else {}
         if can_elicit:
             self._capabilities["elicitation"] = {}
@@ -55,6 +63,7 @@ class WireClient:
             "Accept": "application/json, text/event-stream",
             "MCP-Protocol-Version": PROTOCOL_VERSION,
             "Mcp-Method": method,
+            **self._headers,
         }
         if method in NAME_FIELDS:
             headers["Mcp-Name"] = str(params[NAME_FIELDS[method]])

@@ -42,6 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help_text="let HTTP operations reach loopback, private and link-local addresses",
     )
     parser.add_argument(
+        "--allow-network",
+        action="append",
+        metavar="CIDR",
+        help="one non-public network HTTP operations may reach, e.g. 10.1.0.0/16 (repeatable)",
+    )
+    parser.add_argument(
         "--allowed-host",
         action="append",
         dest="allowed_hosts",

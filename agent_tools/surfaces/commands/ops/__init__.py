@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from agent_tools.core.principals import Principal
     from agent_tools.runtime.engine import Engine
 
 HELP = "List, show, watch, pause, resume or cancel operations, and read their results."
@@ -32,6 +33,8 @@ class Action:
     add_arguments: Callable[[argparse.ArgumentParser], None]
     handler: str
     """``module:function`` under this package, imported only when the action runs."""
+    tool: str
+    """The tool whose role the action needs (see ``core.principals.ACTION_ROLES``)."""
 
 
 def _operation_id(parser: argparse.ArgumentParser) -> None:
@@ -78,22 +81,34 @@ def _results_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 ACTIONS: dict[str, Action] = {
-    "list": Action("operations, newest first", _list_arguments, "reading:list_operations"),
+    "list": Action(
+        "operations, newest first", _list_arguments, "reading:list_operations", "list_operations"
+    ),
     "show": Action(
         "status, progress, ETA, lease and checkpoints of one operation",
         _operation_id,
         "reading:show",
+        "get_progress",
     ),
     "watch": Action(
-        "live progress bars until the operations end", _watch_arguments, "watching:watch"
+        "live progress bars until the operations end",
+        _watch_arguments,
+        "watching:watch",
+        "get_progress",
     ),
-    "results": Action("the result log of one operation", _results_arguments, "results:results"),
-    "events": Action("the audit events of one operation", _operation_id, "reading:events"),
+    "results": Action(
+        "the result log of one operation", _results_arguments, "results:results", "get_results"
+    ),
+    "events": Action(
+        "the audit events of one operation", _operation_id, "reading:events", "get_progress"
+    ),
     "pause": Action(
-        "pause one operation at its next chunk boundary", _operation_id, "steering:pause"
+        "pause one operation at its next chunk boundary", _operation_id, "steering:pause", "pause"
     ),
-    "resume": Action("resume a paused operation", _resume_arguments, "steering:resume"),
-    "cancel": Action("cancel one operation for good", _cancel_arguments, "steering:cancel"),
+    "resume": Action("resume a paused operation", _resume_arguments, "steering:resume", "resume"),
+    "cancel": Action(
+        "cancel one operation for good", _cancel_arguments, "steering:cancel", "cancel"
+    ),
     # ``purge`` (retention and erasure) is added here by the data-retention work.
 }
 
@@ -117,6 +132,20 @@ def _shared_options(parser: argparse.ArgumentParser, *, default: object) -> None
         action="store_true",
         default=default if default is argparse.SUPPRESS else False,
         help="print JSON instead of tables",
+    )
+    parser.add_argument(
+        "--as",
+        dest="as_principal",
+        metavar="PRINCIPAL",
+        default=default,
+        help="act for this principal: only its own operations (default: the local admin)",
+    )
+    parser.add_argument(
+        "--role",
+        dest="as_role",
+        choices=("reader", "operator", "admin"),
+        default=default,
+        help="the role of the --as principal (default: operator)",
     )
 
 
@@ -148,11 +177,23 @@ async def _act(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
+    from agent_tools.core.principals import acting_as, authorize
     from agent_tools.surfaces.commands.ops.engine import observer_engine
 
     module_name, function_name = ACTIONS[args.action].handler.split(":")
     module = importlib.import_module(f"{__name__}.{module_name}")
     handler: Handler = getattr(module, function_name)
     console = Console(soft_wrap=args.json, highlight=False)
-    async with observer_engine(args) as engine:
-        return await handler(engine, args, console)
+    with acting_as(_principal(args)) as principal:
+        authorize(principal, ACTIONS[args.action].tool)
+        async with observer_engine(args) as engine:
+            return await handler(engine, args, console)
+
+
+def _principal(args: argparse.Namespace) -> Principal:
+    """Whom the command acts for: the local user (an admin) unless ``--as`` names another."""
+    from agent_tools.core.principals import LOCAL_USER, Principal, Role
+
+    if not args.as_principal:
+        return LOCAL_USER
+    return Principal(name=args.as_principal, role=Role(args.as_role or "operator"))
