@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any
@@ -69,7 +69,9 @@ class Engine:
 
     Every method returns the same pydantic models the MCP and OpenAI tools
     return, and raises only :class:`~agent_tools.core.errors.AgentToolsError`
-    subclasses for problems a caller can act on.
+    subclasses for problems a caller can act on. ``work_clock`` measures the work
+    chunks do (active time, rate, ETA, adaptive chunk sizes); tests pass one that
+    counts work so that those numbers do not depend on the machine's load.
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class Engine:
         policy: ExecutionPolicy | None = None,
         holder_id: str | None = None,
         dispatcher: BackgroundDispatcher | None = None,
+        work_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.registry = registry or default_registry
@@ -104,6 +107,8 @@ class Engine:
                 inline_grace_s=self.settings.inline_lease_grace_s,
                 background_lease_ttl_s=self.settings.lease_ttl_s,
                 process_pool=self._pool,
+                default_budget_s=self.settings.budget_ms / 1000,
+                work_clock=work_clock,
             ),
             self._get,
             self._definition_for,

@@ -37,6 +37,7 @@ from agent_tools.core.records import (
 )
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
+from agent_tools.runtime.chunk_sizing import sizer_for
 from agent_tools.stores.base import Store
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ class RunnerEnvironment:
     inline_grace_s: float
     background_lease_ttl_s: float
     process_pool: Callable[[], Executor]
+    default_budget_s: float = 4.0
+    """The budget a background run sizes adaptive chunks by (a call's own budget inline)."""
+    work_clock: Callable[[], float] = time.monotonic
+    """Measures the work a chunk did: active time, rate, ETA and chunk sizing (tests count work)."""
 
 
 def error_info(error: AgentToolsError) -> ErrorInfo:
@@ -87,6 +92,12 @@ class OperationRunner:
         self._chunk_progress: ChunkProgress | None = None
         self._listeners: set[ProgressListener] = set()
         self._chunk_estimate_s: float | None = None
+        slice_s = run_until - time.monotonic()
+        self._sizer = sizer_for(
+            record.settings,
+            record.progress,
+            slice_s if rest_status is OperationStatus.PAUSED else environment.default_budget_s,
+        )
         self._input_round: InputRound | None = record.input_round
         """What every commit writes: the stored round until a chunk has read its answers."""
         self.accepting = True
@@ -221,13 +232,14 @@ class OperationRunner:
                 chunk_index=next_index,
                 current_step=progress.current_step,
                 total_steps=progress.total_steps,
-                chunk_size=record.settings.chunk_size,
+                chunk_size=self._sizer.size if self._sizer else record.settings.chunk_size,
                 policy=self._env.policy,
                 listener=self._thread_safe_listener(loop, progress.total_steps),
                 input_responses=answers if chunks_this_run == 0 else {},
             )
             self._chunk_progress = chunk_progress
             started = time.monotonic()
+            work_started = self._env.work_clock()
             timeout_ms = record.settings.chunk_timeout_ms
             chunk = run_chunk(
                 definition,
@@ -260,10 +272,15 @@ class OperationRunner:
             finally:
                 self._chunk_task = None
                 self._chunk_progress = None
-            elapsed = time.monotonic() - started
-            self._note_duration(elapsed)
+            self._note_duration(time.monotonic() - started)
+            elapsed = self._env.work_clock() - work_started
             chunks_this_run += 1
             progress = advance(progress, result.progress_update, 1, elapsed)
+            if self._sizer is not None:
+                # The last chunk and a cut-short one did less than asked: they say nothing.
+                if not (result.completed or chunk_progress.cancel_requested):
+                    self._sizer.observe(chunk_progress.chunk_size, elapsed)
+                progress = self._sizer.carried(progress)
             state = result.next_state
             pending_items.extend(result.outputs())
             self._input_round = InputRound.asked(next_index, result.ask) if result.ask else None
