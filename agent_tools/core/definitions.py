@@ -105,6 +105,9 @@ class OperationType:
     plan: Callable[[Any], int | None] | None = None
     initial_state: Callable[[Any], Any] | None = None
     chunk_size: int = 1
+    adaptive_chunk_size: bool = False
+    chunk_target_ms: int | None = None
+    max_chunk_size: int = 100_000
     checkpoint_interval: int = 1
     checkpoint_every_s: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -141,6 +144,9 @@ def operation(
     plan: Callable[[Any], int | None] | None = None,
     initial_state: Callable[[Any], Any] | None = None,
     chunk_size: int = 1,
+    adaptive_chunk_size: bool = False,
+    chunk_target_ms: int | None = None,
+    max_chunk_size: int = 100_000,
     checkpoint_interval: int = 1,
     checkpoint_every_s: float | None = None,
     retry: RetryPolicy | None = None,
@@ -161,7 +167,10 @@ def operation(
     becomes the :class:`OperationType`. ``timeout_ms`` limits the active time of
     the whole run, ``chunk_timeout_ms`` one chunk, and ``checkpoint_interval`` is
     the number of chunks per checkpoint (``checkpoint_every_chunks`` is its
-    deprecated old name).
+    deprecated old name). With ``adaptive_chunk_size`` the engine tunes the
+    chunk size (starting at ``chunk_size``, at most ``max_chunk_size``) so that a
+    chunk takes ``chunk_target_ms`` (default a fifth of the budget); the chunk
+    reads its size from ``progress.chunk_size``.
     """
     from agent_tools.core.registry import default_registry
 
@@ -184,6 +193,9 @@ def operation(
             plan=plan,
             initial_state=initial_state,
             chunk_size=chunk_size,
+            adaptive_chunk_size=adaptive_chunk_size,
+            chunk_target_ms=chunk_target_ms,
+            max_chunk_size=max_chunk_size,
             checkpoint_interval=checkpoint_interval,
             checkpoint_every_s=checkpoint_every_s,
             retry=retry or RetryPolicy(),

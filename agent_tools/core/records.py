@@ -33,6 +33,10 @@ class ProgressRecord(BaseModel):
     steps_completed: list[str] = Field(default_factory=list)
     message: str | None = None
     active_seconds: float = 0.0
+    chunk_size: int | None = None
+    """The size an adaptive run tuned its chunks to; None while it uses the run's setting."""
+    seconds_per_unit: float | None = None
+    """An adaptive run's estimate of what one unit of a chunk costs."""
 
 
 class RunSettings(BaseModel):
@@ -45,6 +49,11 @@ class RunSettings(BaseModel):
     timeout_ms: int | None = None
     chunk_timeout_ms: int | None = None
     retention_s: float | None = None
+    adaptive_chunk_size: bool = False
+    """Tune the chunk size so that a chunk takes ``chunk_target_ms`` (see runtime.chunk_sizing)."""
+    chunk_target_ms: int | None = None
+    """How long an adaptive chunk should take; None means a fifth of the budget."""
+    max_chunk_size: int = 100_000
 
     @model_validator(mode="before")
     @classmethod

@@ -79,6 +79,10 @@ def new_record(
     settings = RunSettings(
         mode=mode,
         chunk_size=_positive("chunk_size", chunk_size) or definition.chunk_size,
+        # A caller who names a chunk size gets that size; otherwise the type may tune it.
+        adaptive_chunk_size=definition.adaptive_chunk_size and chunk_size is None,
+        chunk_target_ms=definition.chunk_target_ms,
+        max_chunk_size=definition.max_chunk_size,
         checkpoint_interval=_positive("checkpoint_interval", checkpoint_interval)
         or definition.checkpoint_interval,
         checkpoint_every_s=definition.checkpoint_every_s,
