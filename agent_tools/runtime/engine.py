@@ -46,6 +46,7 @@ from agent_tools.runtime.cursors import list_cursor, list_position
 from agent_tools.runtime.input_answers import parse_responses, record_answers
 from agent_tools.runtime.liveness import process_holder_id
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
+from agent_tools.runtime.run_history import with_expected_duration
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
 from agent_tools.runtime.view_builder import build_view, read_bounded_items
@@ -213,6 +214,7 @@ class Engine:
             total_steps=total_steps,
             owner=owner,
         )
+        requested = await with_expected_duration(self.store, requested)
         record, created = await self.store.create_operation(requested)
         if not created:
             check_same_request(record, requested)

@@ -38,6 +38,7 @@ from agent_tools.core.records import (
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
 from agent_tools.runtime.chunk_sizing import sizer_for
+from agent_tools.runtime.run_history import remember_run
 from agent_tools.stores.base import Store
 
 logger = logging.getLogger(__name__)
@@ -305,9 +306,11 @@ class OperationRunner:
                     update={
                         "current_step": progress.total_steps or progress.current_step,
                         "eta_seconds": 0.0,
+                        "eta_low_seconds": 0.0,
+                        "eta_high_seconds": 0.0,
                     }
                 )
-                await self._commit(
+                outcome = await self._commit(
                     target=OperationStatus.COMPLETED,
                     state=state,
                     progress=done,
@@ -316,6 +319,8 @@ class OperationRunner:
                     event=_chunk_event("completed", pending_from, next_index),
                     result=final,
                 )
+                if outcome == "committed":
+                    await remember_run(self._env.store, record, done)
                 self.more_work = False
                 return
             if self._checkpoint_due(next_index - pending_from, last_commit):
