@@ -10,6 +10,7 @@ from agent_tools.core.input_requests import InputRequest, InputRound
 from agent_tools.core.status import OperationStatus
 
 RunMode = Literal["inline", "background"]
+EtaBasis = Literal["current_run", "history", "blend"]
 
 STEP_LABELS_KEPT = 20
 """How many labels of completed steps a progress record keeps (the latest ones)."""
@@ -23,6 +24,15 @@ class ErrorInfo(BaseModel):
     hint: str
 
 
+class ExpectedRun(BaseModel):
+    """How long earlier runs of the type say this whole run takes (active seconds)."""
+
+    seconds: float
+    low_seconds: float
+    high_seconds: float
+    samples: int
+
+
 class ProgressRecord(BaseModel):
     """Progress as stored; the engine derives percentage and ETA from it."""
 
@@ -30,6 +40,12 @@ class ProgressRecord(BaseModel):
     total_steps: int | None = None
     rate_per_second: float | None = None
     eta_seconds: float | None = None
+    eta_low_seconds: float | None = None
+    eta_high_seconds: float | None = None
+    eta_basis: EtaBasis | None = None
+    """What the ETA is judged from: this run's own rate, earlier runs of its type, or both."""
+    expected: ExpectedRun | None = None
+    """Set at the start from the type's history; weighs less as the run gets on."""
     steps_completed: list[str] = Field(default_factory=list)
     message: str | None = None
     active_seconds: float = 0.0

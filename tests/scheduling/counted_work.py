@@ -7,6 +7,7 @@ exact, however loaded the machine is.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -42,6 +43,8 @@ class PhasedInput(BaseModel):
     phases: list[Phase]
     setup_ms: float = 0
     """Work done once, in the first chunk, whatever the size of the input."""
+    first_chunk_wall_ms: float = 0
+    """Real time the first chunk also takes, so that a short budget ends the slice after it."""
 
 
 def _total_units(task: BaseModel) -> int:
@@ -58,12 +61,14 @@ def _cost_ms(task: PhasedInput, unit: int) -> float:
     raise IndexError(unit)
 
 
-def _work(task: PhasedInput, state: Any, progress: ChunkProgress) -> ChunkResult:
+async def _work(task: PhasedInput, state: Any, progress: ChunkProgress) -> ChunkResult:
     """Handle ``progress.chunk_size`` units, counting their cost on the clock."""
     done = state or 0
     total = _total_units(task)
     size = min(progress.chunk_size, total - done)
     spent_ms = task.setup_ms if done == 0 else 0.0
+    if done == 0 and task.first_chunk_wall_ms:
+        await asyncio.sleep(task.first_chunk_wall_ms / 1000)
     spent_ms += sum(_cost_ms(task, unit) for unit in range(done, done + size))
     clock.spend(spent_ms / 1000)
     return ChunkResult(
@@ -87,7 +92,7 @@ async def phased(
     task: PhasedInput, state: Any, progress: ChunkProgress, chunk_index: int
 ) -> ChunkResult:
     """Units whose cost changes from phase to phase; chunk sizes adapt to it."""
-    return _work(task, state, progress)
+    return await _work(task, state, progress)
 
 
 @operation(
@@ -102,7 +107,7 @@ async def phased_default_target(
     task: PhasedInput, state: Any, progress: ChunkProgress, chunk_index: int
 ) -> ChunkResult:
     """The same work, sized for the default target: a fifth of the budget."""
-    return _work(task, state, progress)
+    return await _work(task, state, progress)
 
 
 @operation(name="phased_fixed", input_model=PhasedInput, plan=_total_units, register=False)
@@ -110,7 +115,7 @@ async def phased_fixed(
     task: PhasedInput, state: Any, progress: ChunkProgress, chunk_index: int
 ) -> ChunkResult:
     """The same work in chunks of a fixed size."""
-    return _work(task, state, progress)
+    return await _work(task, state, progress)
 
 
 for definition in (phased, phased_default_target, phased_fixed):
