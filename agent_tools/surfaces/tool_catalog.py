@@ -58,6 +58,13 @@ class ExecuteIncrementallyArguments(_Arguments):
     total_steps: int | None = Field(
         default=None, ge=1, description="Total steps, when you know it better than the type."
     )
+    priority: int | None = Field(
+        default=None,
+        ge=0,
+        le=9,
+        description="For background runs: 0 (default) to 9 (most urgent); higher ones "
+        "start first when the server or the worker fleet is busy, and waiting ones move up.",
+    )
 
 
 class OperationIdArguments(_Arguments):
@@ -177,6 +184,7 @@ async def _execute(
         timeout_ms=arguments.timeout_ms,
         chunk_timeout_ms=arguments.chunk_timeout_ms,
         total_steps=arguments.total_steps,
+        priority=arguments.priority,
         on_progress=on_progress,
     )
 
