@@ -95,7 +95,10 @@ class Engine:
         )
         self.holder_id = holder_id or default_holder_id()
         self._dispatcher = dispatcher or InProcessDispatcher(
-            self.settings.max_background, max(0.2, self.settings.lease_ttl_s / 3)
+            self.settings.max_background,
+            max(0.2, self.settings.lease_ttl_s / 3),
+            slice_s=self.settings.worker_slice_s,
+            aging_s=self.settings.priority_aging_s,
         )
         self._process_pool: ProcessPoolExecutor | None = None
         self._started = False
@@ -188,6 +191,7 @@ class Engine:
         timeout_ms: int | None = None,
         chunk_timeout_ms: int | None = None,
         total_steps: int | None = None,
+        priority: int | None = None,
         cursor: str | None = None,
         owner: str | None = None,
         on_progress: OnProgress | None = None,
@@ -196,7 +200,8 @@ class Engine:
 
         ``timeout_ms`` limits the active run time of the whole operation (over it, the
         run fails with code ``timeout``); ``chunk_timeout_ms`` limits one chunk;
-        ``checkpoint_interval`` is the number of chunks per durable checkpoint.
+        ``checkpoint_interval`` is the number of chunks per durable checkpoint;
+        ``priority`` (0-9, default the type's) orders background runs waiting for a slot.
         """
         await self.start()
         budget_s = self._budget_s(budget_ms)
@@ -213,6 +218,7 @@ class Engine:
             chunk_timeout_ms=chunk_timeout_ms,
             total_steps=total_steps,
             owner=owner,
+            priority=priority,
         )
         requested = await with_expected_duration(self.store, requested)
         record, created = await self.store.create_operation(requested)
@@ -440,7 +446,7 @@ class Engine:
         if record.settings.mode == "background":
             if record.status is OperationStatus.PAUSED:
                 await self._resume_status(record)
-            await self._dispatcher.dispatch(record.operation_id)
+            await self._dispatcher.dispatch(record.operation_id, record.priority)
             await self._runners.follow(record.operation_id, deadline, on_progress)
         else:
             await self._runners.run_inline(record.operation_id, deadline, on_progress)
