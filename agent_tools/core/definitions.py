@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, m
 
 from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.input_requests import InputRequest, check_name
+from agent_tools.core.priorities import check_priority
 
 ChunkFunction: TypeAlias = Callable[[Any, Any, ChunkProgress, int], Any]
 """``fn(input, state, progress, chunk_index) -> ChunkResult`` (sync or async)."""
@@ -114,6 +115,8 @@ class OperationType:
     timeout_ms: int | None = None
     chunk_timeout_ms: int | None = None
     retention_s: float | None = 7 * 24 * 3600.0
+    priority: int = 0
+    """Background runs of this type get it (0-9, higher first) unless the caller names one."""
     migrations: Mapping[int, Migration] = field(default_factory=dict)
     run_in: RunIn = "event_loop"
     agent_driven: bool = False
@@ -153,6 +156,7 @@ def operation(
     timeout_ms: int | None = None,
     chunk_timeout_ms: int | None = None,
     retention_s: float | None = 7 * 24 * 3600.0,
+    priority: int = 0,
     migrations: Mapping[int, Migration] | None = None,
     run_in: RunIn | None = None,
     expose_as_tool: bool = False,
@@ -170,7 +174,8 @@ def operation(
     deprecated old name). With ``adaptive_chunk_size`` the engine tunes the
     chunk size (starting at ``chunk_size``, at most ``max_chunk_size``) so that a
     chunk takes ``chunk_target_ms`` (default a fifth of the budget); the chunk
-    reads its size from ``progress.chunk_size``.
+    reads its size from ``progress.chunk_size``. ``priority`` (0-9, higher first)
+    orders background runs waiting for a slot or a worker.
     """
     from agent_tools.core.registry import default_registry
 
@@ -202,6 +207,7 @@ def operation(
             timeout_ms=timeout_ms,
             chunk_timeout_ms=chunk_timeout_ms,
             retention_s=retention_s,
+            priority=check_priority(priority),
             migrations=dict(migrations or {}),
             run_in=chosen,
             expose_as_tool=expose_as_tool,

@@ -17,6 +17,7 @@ import redis
 
 from agent_tools import Engine, OperationRegistry, Settings
 from agent_tools.core.status import OperationStatus
+from agent_tools.runtime.fleet.celery_app import DEFAULT_QUEUE
 from agent_tools.runtime.fleet.dispatcher import fleet_dispatcher
 from agent_tools.runtime.loading import load_operations
 from agent_tools.stores import open_store
@@ -48,7 +49,7 @@ def empty_broker(broker: str) -> None:
         from kombu import Connection
 
         with Connection(broker) as connection, contextlib.suppress(Exception):
-            connection.default_channel.queue_purge("agent-tools")
+            connection.default_channel.queue_purge(DEFAULT_QUEUE)
 
 
 def start_server_standin(
