@@ -132,3 +132,16 @@ async def test_an_unknown_operation_is_reported_with_its_code(serving: Serving) 
     result = await serving.ops("show", "nobody")
     assert result.returncode == 2
     assert "operation_not_found" in result.stderr
+
+
+async def test_show_says_how_sure_the_eta_is_and_the_priority(serving: Serving) -> None:
+    finished = await serving.start_counter(5, 20, mode="inline")
+    done = await serving.engine.resume(finished, budget_ms=5000)
+    assert done.status is OperationStatus.COMPLETED
+    view = await serving.engine.execute_incrementally(
+        "counter", {"total_items": 5, "chunk_delay_ms": 20}, budget_ms=0, priority=3
+    )
+    shown = (await serving.ops("show", view.operation_id)).stdout
+    assert "from earlier runs" in shown
+    priority_row = next(line for line in shown.splitlines() if "priority" in line)
+    assert "3" in priority_row
