@@ -114,8 +114,10 @@ async def test_watch_shows_bars_until_the_operation_completes(serving: Serving) 
 
 
 async def test_watch_without_an_id_follows_every_running_operation(serving: Serving) -> None:
-    first = await serving.start_counter(60, 50)
-    second = await serving.start_counter(80, 50)
+    # Long enough (10 s and more) to be running still when the watch process has started,
+    # which can take seconds on a loaded machine.
+    first = await serving.start_counter(250, 40)
+    second = await serving.start_counter(300, 40)
     watched = await serving.ops("watch")
     assert watched.returncode == 0, watched.stderr
     assert first in watched.stdout and second in watched.stdout
