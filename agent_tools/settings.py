@@ -52,7 +52,12 @@ class Settings(BaseModel):
     """Extra Host names the HTTP server answers to (loopback and the bound host always pass)."""
     concurrency: int = 2
     worker_slice_s: float = 30.0
-    """How long a worker runs one operation before re-enqueueing it (fairness)."""
+    """How long a worker (or this process) runs one background operation before queueing it
+    again, so that waiting ones of higher priority get their turn."""
+    priority_aging_s: float = 60.0
+    """A waiting background operation gains one priority level per this many seconds."""
+    queue: str = "agent-tools.slices"
+    """The broker queue slices travel on (declared with priorities 0-9)."""
     expose_operation_tools: bool = False
     no_app: bool = False
     """Serve no MCP App: tools carry no ``_meta.ui`` even for clients that support Apps."""

@@ -81,6 +81,8 @@ def _initial_state(request: BaseModel) -> dict[str, Any]:
     input_model=DataProcessingInput,
     initial_state=_initial_state,
     chunk_size=5000,
+    adaptive_chunk_size=True,
+    max_chunk_size=1_000_000,
     description=(
         "Stream a large CSV or JSONL file under an allowed root, chunk_size rows per chunk: "
         "filter rows (`where`), keep fields (`select`), aggregate count/sum/min/max/mean "

@@ -76,6 +76,8 @@ def _initial_state(request: BaseModel) -> dict[str, Any]:
     input_model=FileOperationInput,
     initial_state=_initial_state,
     chunk_size=200,
+    adaptive_chunk_size=True,
+    max_chunk_size=20_000,
     description=(
         "Walk a folder under an allowed root, a batch of files per chunk, in a fixed order. "
         "action='search' returns regex matches (path, line, text) as result items; "

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, m
 
 from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.input_requests import InputRequest, check_name
+from agent_tools.core.priorities import check_priority
 
 ChunkFunction: TypeAlias = Callable[[Any, Any, ChunkProgress, int], Any]
 """``fn(input, state, progress, chunk_index) -> ChunkResult`` (sync or async)."""
@@ -105,12 +106,17 @@ class OperationType:
     plan: Callable[[Any], int | None] | None = None
     initial_state: Callable[[Any], Any] | None = None
     chunk_size: int = 1
+    adaptive_chunk_size: bool = False
+    chunk_target_ms: int | None = None
+    max_chunk_size: int = 100_000
     checkpoint_interval: int = 1
     checkpoint_every_s: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     timeout_ms: int | None = None
     chunk_timeout_ms: int | None = None
     retention_s: float | None = 7 * 24 * 3600.0
+    priority: int = 0
+    """Background runs of this type get it (0-9, higher first) unless the caller names one."""
     migrations: Mapping[int, Migration] = field(default_factory=dict)
     run_in: RunIn = "event_loop"
     agent_driven: bool = False
@@ -141,12 +147,16 @@ def operation(
     plan: Callable[[Any], int | None] | None = None,
     initial_state: Callable[[Any], Any] | None = None,
     chunk_size: int = 1,
+    adaptive_chunk_size: bool = False,
+    chunk_target_ms: int | None = None,
+    max_chunk_size: int = 100_000,
     checkpoint_interval: int = 1,
     checkpoint_every_s: float | None = None,
     retry: RetryPolicy | None = None,
     timeout_ms: int | None = None,
     chunk_timeout_ms: int | None = None,
     retention_s: float | None = 7 * 24 * 3600.0,
+    priority: int = 0,
     migrations: Mapping[int, Migration] | None = None,
     run_in: RunIn | None = None,
     expose_as_tool: bool = False,
@@ -161,7 +171,11 @@ def operation(
     becomes the :class:`OperationType`. ``timeout_ms`` limits the active time of
     the whole run, ``chunk_timeout_ms`` one chunk, and ``checkpoint_interval`` is
     the number of chunks per checkpoint (``checkpoint_every_chunks`` is its
-    deprecated old name).
+    deprecated old name). With ``adaptive_chunk_size`` the engine tunes the
+    chunk size (starting at ``chunk_size``, at most ``max_chunk_size``) so that a
+    chunk takes ``chunk_target_ms`` (default a fifth of the budget); the chunk
+    reads its size from ``progress.chunk_size``. ``priority`` (0-9, higher first)
+    orders background runs waiting for a slot or a worker.
     """
     from agent_tools.core.registry import default_registry
 
@@ -184,12 +198,16 @@ def operation(
             plan=plan,
             initial_state=initial_state,
             chunk_size=chunk_size,
+            adaptive_chunk_size=adaptive_chunk_size,
+            chunk_target_ms=chunk_target_ms,
+            max_chunk_size=max_chunk_size,
             checkpoint_interval=checkpoint_interval,
             checkpoint_every_s=checkpoint_every_s,
             retry=retry or RetryPolicy(),
             timeout_ms=timeout_ms,
             chunk_timeout_ms=chunk_timeout_ms,
             retention_s=retention_s,
+            priority=check_priority(priority),
             migrations=dict(migrations or {}),
             run_in=chosen,
             expose_as_tool=expose_as_tool,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent_tools.core.definitions import ProgressUpdate
+from agent_tools.core.eta_history import blend
 from agent_tools.core.records import STEP_LABELS_KEPT, ProgressRecord
 
 RATE_SMOOTHING = 0.3
@@ -23,6 +24,19 @@ def eta_seconds(
     if total_steps is None or not rate_per_second or rate_per_second <= 0:
         return None
     return round(max(0, total_steps - current_step) / rate_per_second, 3)
+
+
+def eta_range(
+    current_step: int, total_steps: int | None, rates: list[float]
+) -> tuple[float | None, float | None]:
+    """The ETA at the fastest and at the slowest of ``rates`` (low, high)."""
+    usable = [rate for rate in rates if rate > 0]
+    if not usable:
+        return None, None
+    return (
+        eta_seconds(current_step, total_steps, max(usable)),
+        eta_seconds(current_step, total_steps, min(usable)),
+    )
 
 
 def smoothed_rate(previous: float | None, steps: int, elapsed_s: float) -> float | None:
@@ -56,18 +70,29 @@ def advance(
         current = progress.current_step + (
             update.advance if update.advance is not None else default_steps
         )
-    rate = smoothed_rate(progress.rate_per_second, current - progress.current_step, elapsed_s)
+    steps = current - progress.current_step
+    rate = smoothed_rate(progress.rate_per_second, steps, elapsed_s)
+    # How sure: between the ETA at the smoothed rate and at this chunk's own rate.
+    latest = steps / elapsed_s if elapsed_s > 0 and steps > 0 else None
+    low, high = eta_range(current, total, [r for r in (rate, latest) if r is not None])
+    eta = eta_seconds(current, total, rate)
     labels = progress.steps_completed
     if update.label:
         labels = [*labels, update.label][-STEP_LABELS_KEPT:]
-    return ProgressRecord.model_construct(
-        current_step=current,
-        total_steps=total,
-        rate_per_second=None if rate is None else round(rate, 6),
-        eta_seconds=eta_seconds(current, total, rate),
-        steps_completed=labels,
-        message=update.message if update.message is not None else progress.message,
-        active_seconds=round(progress.active_seconds + elapsed_s, 6),
+    return blend(
+        ProgressRecord.model_construct(
+            current_step=current,
+            total_steps=total,
+            rate_per_second=None if rate is None else round(rate, 6),
+            eta_seconds=eta,
+            eta_low_seconds=low,
+            eta_high_seconds=high,
+            eta_basis=None if eta is None else "current_run",
+            steps_completed=labels,
+            message=update.message if update.message is not None else progress.message,
+            active_seconds=round(progress.active_seconds + elapsed_s, 6),
+            expected=progress.expected,
+        )
     )
 
 

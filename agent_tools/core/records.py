@@ -10,6 +10,7 @@ from agent_tools.core.input_requests import InputRequest, InputRound
 from agent_tools.core.status import OperationStatus
 
 RunMode = Literal["inline", "background"]
+EtaBasis = Literal["current_run", "history", "blend"]
 
 STEP_LABELS_KEPT = 20
 """How many labels of completed steps a progress record keeps (the latest ones)."""
@@ -23,6 +24,15 @@ class ErrorInfo(BaseModel):
     hint: str
 
 
+class ExpectedRun(BaseModel):
+    """How long earlier runs of the type say this whole run takes (active seconds)."""
+
+    seconds: float
+    low_seconds: float
+    high_seconds: float
+    samples: int
+
+
 class ProgressRecord(BaseModel):
     """Progress as stored; the engine derives percentage and ETA from it."""
 
@@ -30,9 +40,19 @@ class ProgressRecord(BaseModel):
     total_steps: int | None = None
     rate_per_second: float | None = None
     eta_seconds: float | None = None
+    eta_low_seconds: float | None = None
+    eta_high_seconds: float | None = None
+    eta_basis: EtaBasis | None = None
+    """What the ETA is judged from: this run's own rate, earlier runs of its type, or both."""
+    expected: ExpectedRun | None = None
+    """Set at the start from the type's history; weighs less as the run gets on."""
     steps_completed: list[str] = Field(default_factory=list)
     message: str | None = None
     active_seconds: float = 0.0
+    chunk_size: int | None = None
+    """The size an adaptive run tuned its chunks to; None while it uses the run's setting."""
+    seconds_per_unit: float | None = None
+    """An adaptive run's estimate of what one unit of a chunk costs."""
 
 
 class RunSettings(BaseModel):
@@ -45,6 +65,11 @@ class RunSettings(BaseModel):
     timeout_ms: int | None = None
     chunk_timeout_ms: int | None = None
     retention_s: float | None = None
+    adaptive_chunk_size: bool = False
+    """Tune the chunk size so that a chunk takes ``chunk_target_ms`` (see runtime.chunk_sizing)."""
+    chunk_target_ms: int | None = None
+    """How long an adaptive chunk should take; None means a fifth of the budget."""
+    max_chunk_size: int = 100_000
 
     @model_validator(mode="before")
     @classmethod

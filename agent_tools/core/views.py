@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field, JsonValue
 
 from agent_tools.core.input_requests import InputRequest
-from agent_tools.core.records import ErrorInfo, OperationRecord, ResultItem, RunMode
+from agent_tools.core.records import ErrorInfo, EtaBasis, OperationRecord, ResultItem, RunMode
 from agent_tools.core.status import OperationStatus
 
 
@@ -20,6 +20,19 @@ class ProgressView(BaseModel):
     percentage: float | None = Field(description="Percent done, when the total is known.")
     eta_seconds: float | None = Field(
         description="Estimated seconds of work left; null until it can be estimated."
+    )
+    eta_low_seconds: float | None = Field(
+        default=None,
+        description="How sure the ETA is: the low end of the range it should fall in.",
+    )
+    eta_high_seconds: float | None = Field(
+        default=None, description="The high end of the range the ETA should fall in."
+    )
+    eta_basis: EtaBasis | None = Field(
+        default=None,
+        description="What the ETA is judged from: 'history' (earlier runs of this type, "
+        "before this run has data), 'current_run' (this run's rate) or 'blend' (both, the "
+        "run's own rate weighing more as it gets on).",
     )
     rate_per_second: float | None = Field(description="Recent steps per second.")
     steps_completed: list[str] = Field(

@@ -14,12 +14,18 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from agent_tools.core.priorities import (
+    DEFAULT_AGING_S,
+    DEFAULT_PRIORITY,
+    WaitingLine,
+    aged_priority,
+)
 from agent_tools.stores.base import Store
 
 logger = logging.getLogger(__name__)
 
-RunBackground = Callable[[str], Awaitable[bool]]
-"""Run an operation here until it ends; returns whether work remains."""
+RunBackground = Callable[[str, float | None], Awaitable[bool]]
+"""Run an operation here until it ends or the seconds given pass; returns whether work remains."""
 
 PURGE_INTERVAL_S = 60.0
 
@@ -30,48 +36,82 @@ class BackgroundDispatcher(Protocol):
     async def start(self, store: Store, run_background: RunBackground) -> None:
         """Begin dispatching; ``run_background`` runs an operation in this process."""
 
-    async def dispatch(self, operation_id: str) -> None:
-        """Make sure the operation is (or soon will be) running."""
+    async def dispatch(self, operation_id: str, priority: float = DEFAULT_PRIORITY) -> None:
+        """Make sure the operation is (or soon will be) running; higher priorities go first."""
 
     async def close(self) -> None:
         """Stop dispatching; in-flight runs are stopped by the engine."""
 
 
 class InProcessDispatcher:
-    """Runs background operations as tasks of this process, at most ``max_concurrent`` at once."""
+    """Runs background operations as tasks of this process, at most ``max_concurrent`` at once.
 
-    def __init__(self, max_concurrent: int, recovery_interval_s: float) -> None:
-        self._slots = asyncio.Semaphore(max_concurrent)
+    Operations beyond the limit wait in a :class:`WaitingLine`: the highest aged
+    priority starts first. Each runs for ``slice_s`` at a time and then queues
+    again, so a long low-priority run cannot hold a slot that urgent work waits for.
+    """
+
+    def __init__(
+        self,
+        max_concurrent: int,
+        recovery_interval_s: float,
+        *,
+        slice_s: float | None = None,
+        aging_s: float = DEFAULT_AGING_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._max_concurrent = max_concurrent
         self._recovery_interval_s = recovery_interval_s
+        self._slice_s = slice_s
+        self._aging_s = aging_s
+        self._clock = clock
+        self._line = WaitingLine(aging_s)
+        self._priorities: dict[str, int] = {}
+        """Every operation queued or running here, with the priority it was dispatched at."""
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._maintenance: asyncio.Task[None] | None = None
-        self._store: Store | None = None
         self._run_background: RunBackground | None = None
 
     async def start(self, store: Store, run_background: RunBackground) -> None:
-        self._store = store
         self._run_background = run_background
         self._maintenance = asyncio.create_task(
             maintain_forever(
-                store, self.dispatch, self._recovery_interval_s, self._max_concurrent * 4
+                store,
+                self.dispatch,
+                self._recovery_interval_s,
+                self._max_concurrent * 4,
+                self._aging_s,
             )
         )
 
-    async def dispatch(self, operation_id: str) -> None:
-        if operation_id in self._tasks:
+    async def dispatch(self, operation_id: str, priority: float = DEFAULT_PRIORITY) -> None:
+        if operation_id in self._priorities:
             return
-        task = asyncio.create_task(self._run(operation_id))
-        self._tasks[operation_id] = task
-        task.add_done_callback(lambda _: self._tasks.pop(operation_id, None))
+        self._priorities[operation_id] = int(priority)
+        self._line.add(operation_id, int(priority), self._clock())
+        self._fill_slots()
+
+    def _fill_slots(self) -> None:
+        while len(self._tasks) < self._max_concurrent:
+            operation_id = self._line.pop(self._clock())
+            if operation_id is None:
+                return
+            self._tasks[operation_id] = asyncio.create_task(self._run(operation_id))
 
     async def _run(self, operation_id: str) -> None:
         assert self._run_background is not None
-        async with self._slots:
-            try:
-                await self._run_background(operation_id)
-            except Exception:
-                logger.exception("background run of %s failed", operation_id)
+        more = False
+        try:
+            more = await self._run_background(operation_id, self._slice_s)
+        except Exception:
+            logger.exception("background run of %s failed", operation_id)
+        finally:
+            del self._tasks[operation_id]
+            if more:
+                self._line.add(operation_id, self._priorities[operation_id], self._clock())
+            else:
+                del self._priorities[operation_id]
+            self._fill_slots()
 
     async def close(self) -> None:
         tasks = [*self._tasks.values()]
@@ -85,17 +125,25 @@ class InProcessDispatcher:
 
 async def maintain_forever(
     store: Store,
-    dispatch: Callable[[str], Awaitable[None]],
+    dispatch: Callable[[str, float], Awaitable[None]],
     interval_s: float,
     batch: int,
+    aging_s: float = DEFAULT_AGING_S,
 ) -> None:
-    """Re-dispatch operations whose runner died (lease expired) and purge expired ones."""
+    """Re-dispatch operations whose runner died (lease expired) and purge expired ones.
+
+    An operation still waiting is sent again at its aged priority, so that across a
+    fleet, too, one that waited long overtakes newer urgent ones.
+    """
     last_purge = 0.0
     while True:
         try:
             now = time.time()
             for record in await store.list_recoverable(now, batch):
-                await dispatch(record.operation_id)
+                waited_s = now - record.updated_at
+                await dispatch(
+                    record.operation_id, aged_priority(record.priority, waited_s, aging_s)
+                )
             if now - last_purge >= PURGE_INTERVAL_S:
                 purged = await store.purge_expired(now)
                 last_purge = now

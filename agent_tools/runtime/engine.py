@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -43,6 +43,7 @@ from agent_tools.runtime.input_answers import parse_responses, record_answers
 from agent_tools.runtime.listing import check_limit, list_page, operation_query, type_list
 from agent_tools.runtime.liveness import process_holder_id
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
+from agent_tools.runtime.run_history import with_expected_duration
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
 from agent_tools.runtime.view_builder import read_view
@@ -72,7 +73,9 @@ class Engine:
 
     Every method returns the same pydantic models the MCP and OpenAI tools
     return, and raises only :class:`~agent_tools.core.errors.AgentToolsError`
-    subclasses for problems a caller can act on.
+    subclasses for problems a caller can act on. ``work_clock`` measures the work
+    chunks do (active time, rate, ETA, adaptive chunk sizes); tests pass one that
+    counts work so that those numbers do not depend on the machine's load.
     """
 
     def __init__(
@@ -84,6 +87,7 @@ class Engine:
         policy: ExecutionPolicy | None = None,
         holder_id: str | None = None,
         dispatcher: BackgroundDispatcher | None = None,
+        work_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.registry = registry or default_registry
@@ -95,7 +99,10 @@ class Engine:
         )
         self.holder_id = holder_id or default_holder_id()
         self._dispatcher = dispatcher or InProcessDispatcher(
-            self.settings.max_background, max(0.2, self.settings.lease_ttl_s / 3)
+            self.settings.max_background,
+            max(0.2, self.settings.lease_ttl_s / 3),
+            slice_s=self.settings.worker_slice_s,
+            aging_s=self.settings.priority_aging_s,
         )
         self._process_pool: ProcessPoolExecutor | None = None
         self._started = False
@@ -108,6 +115,8 @@ class Engine:
                 inline_grace_s=self.settings.inline_lease_grace_s,
                 background_lease_ttl_s=self.settings.lease_ttl_s,
                 process_pool=self._pool,
+                default_budget_s=self.settings.budget_ms / 1000,
+                work_clock=work_clock,
             ),
             self._get,
             self._definition_for,
@@ -184,6 +193,7 @@ class Engine:
         timeout_ms: int | None = None,
         chunk_timeout_ms: int | None = None,
         total_steps: int | None = None,
+        priority: int | None = None,
         cursor: str | None = None,
         owner: str | None = None,
         on_progress: OnProgress | None = None,
@@ -192,7 +202,8 @@ class Engine:
 
         ``timeout_ms`` limits the active run time of the whole operation (over it, the
         run fails with code ``timeout``); ``chunk_timeout_ms`` limits one chunk;
-        ``checkpoint_interval`` is the number of chunks per durable checkpoint.
+        ``checkpoint_interval`` is the number of chunks per durable checkpoint;
+        ``priority`` (0-9, default the type's) orders background runs waiting for a slot.
         """
         await self.start()
         budget_s = self._budget_s(budget_ms)
@@ -209,7 +220,9 @@ class Engine:
             chunk_timeout_ms=chunk_timeout_ms,
             total_steps=total_steps,
             owner=owner_for_new(current_principal(), owner),
+            priority=priority,
         )
+        requested = await with_expected_duration(self.store, requested)
         record, created = await self.store.create_operation(requested)
         if not created:
             if not may_see(current_principal(), record.owner):
@@ -395,7 +408,7 @@ class Engine:
         if record.settings.mode == "background":
             if record.status is OperationStatus.PAUSED:
                 await self._resume_status(record)
-            await self._dispatcher.dispatch(record.operation_id)
+            await self._dispatcher.dispatch(record.operation_id, record.priority)
             await self._runners.follow(record.operation_id, deadline, on_progress)
         else:
             await self._runners.run_inline(record.operation_id, deadline, on_progress)

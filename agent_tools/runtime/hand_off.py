@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_tools.core.priorities import DEFAULT_PRIORITY
 from agent_tools.runtime.background import RunBackground
 from agent_tools.stores.base import Store
 
@@ -17,7 +18,7 @@ class HandOffDispatcher:
     async def start(self, store: Store, run_background: RunBackground) -> None:
         """Nothing to start: this process runs no background work."""
 
-    async def dispatch(self, operation_id: str) -> None:
+    async def dispatch(self, operation_id: str, priority: float = DEFAULT_PRIORITY) -> None:
         """Leave the operation to its serving process."""
 
     async def close(self) -> None:

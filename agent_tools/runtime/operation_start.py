@@ -16,6 +16,7 @@ from agent_tools.core.errors import (
     OperationConflictError,
     validation_problems,
 )
+from agent_tools.core.priorities import check_priority
 from agent_tools.core.records import OperationRecord, ProgressRecord, RunMode, RunSettings
 
 MAX_OPERATION_ID_LENGTH = 128
@@ -69,6 +70,7 @@ def new_record(
     chunk_timeout_ms: int | None = None,
     total_steps: int | None,
     owner: str | None,
+    priority: int | None = None,
 ) -> OperationRecord:
     """A pending record for a new run; raises :class:`InvalidInputError` on bad settings."""
     if mode not in ("inline", "background"):
@@ -79,6 +81,10 @@ def new_record(
     settings = RunSettings(
         mode=mode,
         chunk_size=_positive("chunk_size", chunk_size) or definition.chunk_size,
+        # A caller who names a chunk size gets that size; otherwise the type may tune it.
+        adaptive_chunk_size=definition.adaptive_chunk_size and chunk_size is None,
+        chunk_target_ms=definition.chunk_target_ms,
+        max_chunk_size=definition.max_chunk_size,
         checkpoint_interval=_positive("checkpoint_interval", checkpoint_interval)
         or definition.checkpoint_interval,
         checkpoint_every_s=definition.checkpoint_every_s,
@@ -101,6 +107,7 @@ def new_record(
         settings=settings,
         state=state,
         progress=ProgressRecord(total_steps=planned),
+        priority=definition.priority if priority is None else check_priority(priority),
         created_at=now,
         updated_at=now,
     )

@@ -41,6 +41,8 @@ from agent_tools.runtime.checkpoint import (
     error_info,
 )
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
+from agent_tools.runtime.chunk_sizing import sizer_for
+from agent_tools.runtime.run_history import remember_run
 from agent_tools.stores.base import Store
 
 __all__ = [
@@ -70,6 +72,10 @@ class RunnerEnvironment:
     inline_grace_s: float
     background_lease_ttl_s: float
     process_pool: Callable[[], Executor]
+    default_budget_s: float = 4.0
+    """The budget a background run sizes adaptive chunks by (a call's own budget inline)."""
+    work_clock: Callable[[], float] = time.monotonic
+    """Measures the work a chunk did: active time, rate, ETA and chunk sizing (tests count work)."""
 
     def lease_ttl_s(self, inline: bool, run_until: float) -> float:
         """How long a lease taken or renewed now must last.
@@ -111,6 +117,14 @@ class OperationRunner:
         self._listeners: set[ProgressListener] = set()
         self._chunk_estimate_s: float | None = None
         self._chunks_this_run = 0
+        self._last_chunk_size = record.settings.chunk_size
+        self._chunk_was_cut = False
+        slice_s = run_until - time.monotonic()
+        self._sizer = sizer_for(
+            record.settings,
+            record.progress,
+            slice_s if rest_status is OperationStatus.PAUSED else environment.default_budget_s,
+        )
         self.accepting = True
         self.finished = asyncio.Event()
         self.more_work = True
@@ -234,6 +248,7 @@ class OperationRunner:
             await self._fail(pending, self._timeout(pending.progress))
             return "ended"
         started = time.monotonic()
+        work_started = self._env.work_clock()
         try:
             result = await self._run_one_chunk(pending, input_value, answers, left_s)
         except TimeoutError:
@@ -253,10 +268,16 @@ class OperationRunner:
         except ChunkAttemptsExhausted as exhausted:
             await self._fail(pending, exhausted.error)
             return "ended"
-        elapsed = time.monotonic() - started
-        self._note_duration(elapsed)
+        self._note_duration(time.monotonic() - started)
+        elapsed = self._env.work_clock() - work_started
         self._chunks_this_run += 1
-        pending.add(result, advance(pending.progress, result.progress_update, 1, elapsed))
+        progress = advance(pending.progress, result.progress_update, 1, elapsed)
+        if self._sizer is not None:
+            # The last chunk and a cut-short one did less than asked: they say nothing.
+            if not (result.completed or self._chunk_was_cut):
+                self._sizer.observe(self._last_chunk_size, elapsed)
+            progress = self._sizer.carried(progress)
+        pending.add(result, progress)
         progress = pending.progress
         self._emit(float(progress.current_step), _as_float(progress.total_steps), progress.message)
         return await self._commit_after_chunk(pending, result)
@@ -275,7 +296,7 @@ class OperationRunner:
             chunk_index=pending.next_index,
             current_step=pending.progress.current_step,
             total_steps=pending.progress.total_steps,
-            chunk_size=settings.chunk_size,
+            chunk_size=self._sizer.size if self._sizer else settings.chunk_size,
             policy=self._env.policy,
             listener=self._thread_safe_listener(pending.progress.total_steps),
             input_responses=answers,
@@ -303,6 +324,8 @@ class OperationRunner:
         finally:
             self._chunk_task = None
             self._chunk_progress = None
+            self._last_chunk_size = chunk_progress.chunk_size
+            self._chunk_was_cut = chunk_progress.cancel_requested
 
     async def _commit_after_chunk(self, pending: PendingCheckpoint, result: ChunkResult) -> Step:
         """Commit when the chunk asked something, completed the run, or a checkpoint is due."""
@@ -315,10 +338,17 @@ class OperationRunner:
                 update={
                     "current_step": pending.progress.total_steps or pending.progress.current_step,
                     "eta_seconds": 0.0,
+                    "eta_low_seconds": 0.0,
+                    "eta_high_seconds": 0.0,
                 }
             )
             final = result.result if result.result is not None else result.next_state
-            await self._commit(pending, OperationStatus.COMPLETED, "completed", result=final)
+            done = pending.progress
+            outcome = await self._commit(
+                pending, OperationStatus.COMPLETED, "completed", result=final
+            )
+            if outcome == "committed":
+                await remember_run(self._env.store, self._record, done)
             self.more_work = False
             return "ended"
         if pending.due():

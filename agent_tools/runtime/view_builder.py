@@ -82,6 +82,7 @@ def build_view(
 ) -> OperationView:
     """The one view every surface returns for an operation."""
     progress = record.progress
+    ended = record.status.is_terminal
     agent_task = agent_task_view(record) if agent_driven else None
     return OperationView(
         operation_id=record.operation_id,
@@ -92,7 +93,10 @@ def build_view(
             current_step=progress.current_step,
             total_steps=progress.total_steps,
             percentage=percentage(progress.current_step, progress.total_steps),
-            eta_seconds=None if record.status.is_terminal else progress.eta_seconds,
+            eta_seconds=None if ended else progress.eta_seconds,
+            eta_low_seconds=None if ended else progress.eta_low_seconds,
+            eta_high_seconds=None if ended else progress.eta_high_seconds,
+            eta_basis=None if ended else progress.eta_basis,
             rate_per_second=progress.rate_per_second,
             steps_completed=progress.steps_completed,
             message=progress.message,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from agent_tools.core.eta_history import RunSample
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -121,3 +122,12 @@ class Store(Protocol):
 
     async def purge_expired(self, now: float) -> int:
         """Delete operations whose ``expires_at`` has passed, with their items and events."""
+
+    async def record_run(self, sample: RunSample) -> None:
+        """Keep ``sample`` of a completed run, and only the newest ``HISTORY_KEPT`` of its type.
+
+        The history outlives purged operations: it holds no input, state or result.
+        """
+
+    async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
+        """Up to ``limit`` samples of ``operation_type``, newest first."""

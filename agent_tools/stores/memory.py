@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from agent_tools.core.eta_history import HISTORY_KEPT, RunSample
 from agent_tools.core.lease_rules import can_acquire, is_recoverable, recovery_order
 from agent_tools.core.records import (
     Checkpoint,
@@ -28,6 +29,7 @@ class MemoryStore:
         self._records: dict[str, OperationRecord] = {}
         self._items: dict[str, list[ResultItem]] = {}
         self._events: dict[str, list[Event]] = {}
+        self._history: dict[str, list[RunSample]] = {}
         self._changed: asyncio.Condition | None = None
 
     def _condition(self) -> asyncio.Condition:
@@ -210,3 +212,12 @@ class MemoryStore:
             self._items.pop(operation_id, None)
             self._events.pop(operation_id, None)
         return len(expired)
+
+    async def record_run(self, sample: RunSample) -> None:
+        kept = self._history.setdefault(sample.operation_type, [])
+        kept.append(sample.model_copy())
+        del kept[:-HISTORY_KEPT]
+
+    async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
+        kept = self._history.get(operation_type, [])
+        return [sample.model_copy() for sample in reversed(kept)][:limit]

@@ -18,6 +18,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from agent_tools.core.errors import StoreError
+from agent_tools.core.eta_history import HISTORY_KEPT, RunSample
 from agent_tools.core.lease_rules import is_recoverable, recovery_order
 from agent_tools.core.records import (
     Checkpoint,
@@ -343,3 +344,17 @@ class RedisStore:
     async def purge_expired(self, now: float) -> int:
         purged: int = await self._run("PURGE", _time(now))
         return purged
+
+    # -- run history ----------------------------------------------------------------------
+
+    async def record_run(self, sample: RunSample) -> None:
+        key = self._key("history", sample.operation_type)
+        async with self._redis().pipeline(transaction=True) as pipe:
+            pipe.lpush(key, sample.model_dump_json())
+            pipe.ltrim(key, 0, HISTORY_KEPT - 1)
+            await pipe.execute()
+
+    async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
+        key = self._key("history", operation_type)
+        samples = await self._redis().lrange(key, 0, limit - 1)
+        return [RunSample.model_validate_json(sample) for sample in samples]

@@ -80,6 +80,13 @@ class ExecuteIncrementallyArguments(ToolArguments):
     total_steps: PositiveCount = Field(
         default=None, description="Total steps, when you know it better than the type."
     )
+    priority: int | None = Field(
+        default=None,
+        ge=0,
+        le=9,
+        description="For background runs: 0 (default) to 9 (most urgent); higher ones "
+        "start first when the server or the worker fleet is busy, and waiting ones move up.",
+    )
 
 
 class OperationIdArguments(ToolArguments):

@@ -74,6 +74,7 @@ async def _execute(call: ToolCall[ExecuteIncrementallyArguments]) -> OperationVi
         timeout_ms=arguments.timeout_ms,
         chunk_timeout_ms=arguments.chunk_timeout_ms,
         total_steps=arguments.total_steps,
+        priority=arguments.priority,
         on_progress=call.on_progress,
     )
 

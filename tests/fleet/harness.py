@@ -17,6 +17,7 @@ import redis
 
 from agent_tools import Engine, OperationRegistry, Settings
 from agent_tools.core.status import OperationStatus
+from agent_tools.runtime.fleet.celery_app import DEFAULT_QUEUE
 from agent_tools.runtime.fleet.dispatcher import fleet_dispatcher
 from agent_tools.runtime.loading import load_operations
 from agent_tools.stores import open_store
@@ -48,7 +49,7 @@ def empty_broker(broker: str) -> None:
         from kombu import Connection
 
         with Connection(broker) as connection, contextlib.suppress(Exception):
-            connection.default_channel.queue_purge("agent-tools")
+            connection.default_channel.queue_purge(DEFAULT_QUEUE)
 
 
 def start_server_standin(
@@ -66,8 +67,10 @@ def start_server_standin(
 class Workers:
     """``agent-tools worker`` subprocesses that can be killed and replaced."""
 
-    def __init__(self, store: str, broker: str, count: int, log_dir: Path) -> None:
-        self.store, self.broker, self.log_dir = store, broker, log_dir
+    def __init__(
+        self, store: str, broker: str, count: int, log_dir: Path, queue: str = DEFAULT_QUEUE
+    ) -> None:
+        self.store, self.broker, self.log_dir, self.queue = store, broker, log_dir, queue
         self.processes: list[subprocess.Popen[bytes]] = []
         self.kills = 0
         for _ in range(count):
@@ -80,6 +83,7 @@ class Workers:
             "AGENT_TOOLS_BROKER": self.broker,
             "AGENT_TOOLS_LEASE_TTL_S": str(LEASE_TTL_S),
             "AGENT_TOOLS_WORKER_SLICE_S": "1.5",
+            "AGENT_TOOLS_QUEUE": self.queue,
         }
         process = subprocess.Popen(
             [
@@ -122,8 +126,10 @@ class Workers:
 
 
 @contextlib.contextmanager
-def running_workers(store: str, broker: str, count: int, log_dir: Path) -> Iterator[Workers]:
-    workers = Workers(store, broker, count, log_dir)
+def running_workers(
+    store: str, broker: str, count: int, log_dir: Path, queue: str = DEFAULT_QUEUE
+) -> Iterator[Workers]:
+    workers = Workers(store, broker, count, log_dir, queue)
     try:
         yield workers
     finally:
@@ -131,22 +137,28 @@ def running_workers(store: str, broker: str, count: int, log_dir: Path) -> Itera
 
 
 @contextlib.asynccontextmanager
-async def dispatching_engine_without_cleanup(store: str, broker: str) -> AsyncIterator[Engine]:
+async def dispatching_engine_without_cleanup(
+    store: str, broker: str, queue: str = DEFAULT_QUEUE
+) -> AsyncIterator[Engine]:
     """An engine like a server's with ``--broker``: background work goes to the fleet."""
     registry = load_operations([OPS], OperationRegistry(), include_entry_points=False)
-    settings = Settings(store=store, broker=broker, lease_ttl_s=LEASE_TTL_S)
+    settings = Settings(store=store, broker=broker, lease_ttl_s=LEASE_TTL_S, queue=queue)
     engine = Engine.from_settings(
-        settings, registry=registry, dispatcher=fleet_dispatcher(broker, LEASE_TTL_S)
+        settings,
+        registry=registry,
+        dispatcher=fleet_dispatcher(broker, LEASE_TTL_S, queue=queue),
     )
     async with engine:
         yield engine
 
 
 @contextlib.asynccontextmanager
-async def dispatching_engine(store: str, broker: str) -> AsyncIterator[Engine]:
+async def dispatching_engine(
+    store: str, broker: str, queue: str = DEFAULT_QUEUE
+) -> AsyncIterator[Engine]:
     """Like :func:`dispatching_engine_without_cleanup`, dropping the test's data afterwards."""
     try:
-        async with dispatching_engine_without_cleanup(store, broker) as engine:
+        async with dispatching_engine_without_cleanup(store, broker, queue) as engine:
             yield engine
     finally:
         leftover = open_store(store)

@@ -114,8 +114,10 @@ async def test_watch_shows_bars_until_the_operation_completes(serving: Serving) 
 
 
 async def test_watch_without_an_id_follows_every_running_operation(serving: Serving) -> None:
-    first = await serving.start_counter(60, 50)
-    second = await serving.start_counter(80, 50)
+    # Long enough (10 s and more) to be running still when the watch process has started,
+    # which can take seconds on a loaded machine.
+    first = await serving.start_counter(250, 40)
+    second = await serving.start_counter(300, 40)
     watched = await serving.ops("watch")
     assert watched.returncode == 0, watched.stderr
     assert first in watched.stdout and second in watched.stdout
@@ -132,3 +134,16 @@ async def test_an_unknown_operation_is_reported_with_its_code(serving: Serving) 
     result = await serving.ops("show", "nobody")
     assert result.returncode == 2
     assert "operation_not_found" in result.stderr
+
+
+async def test_show_says_how_sure_the_eta_is_and_the_priority(serving: Serving) -> None:
+    finished = await serving.start_counter(5, 20, mode="inline")
+    done = await serving.engine.resume(finished, budget_ms=5000)
+    assert done.status is OperationStatus.COMPLETED
+    view = await serving.engine.execute_incrementally(
+        "counter", {"total_items": 5, "chunk_delay_ms": 20}, budget_ms=0, priority=3
+    )
+    shown = (await serving.ops("show", view.operation_id)).stdout
+    assert "from earlier runs" in shown
+    priority_row = next(line for line in shown.splitlines() if "priority" in line)
+    assert "3" in priority_row

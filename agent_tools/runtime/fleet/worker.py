@@ -17,7 +17,7 @@ from celery import Celery
 
 from agent_tools.core.registry import OperationRegistry
 from agent_tools.runtime.engine import Engine
-from agent_tools.runtime.fleet.celery_app import QUEUE, RUN_SLICE_TASK, make_celery
+from agent_tools.runtime.fleet.celery_app import RUN_SLICE_TASK, make_celery, send_slice
 from agent_tools.runtime.fleet.dispatcher import CeleryDispatcher
 from agent_tools.runtime.loading import load_operations
 from agent_tools.settings import Settings
@@ -33,7 +33,12 @@ class SliceRunner:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="agent-tools-loop")
         registry = load_operations(settings.ops, OperationRegistry())
-        dispatcher = CeleryDispatcher(app, max(0.2, settings.lease_ttl_s / 3))
+        dispatcher = CeleryDispatcher(
+            app,
+            max(0.2, settings.lease_ttl_s / 3),
+            queue=settings.queue,
+            aging_s=settings.priority_aging_s,
+        )
         self.engine = Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)
 
     def start(self) -> None:
@@ -58,13 +63,14 @@ def run_worker(settings: Settings) -> None:
     """Run a Celery worker for ``settings`` until it is told to stop."""
     if not settings.broker:
         raise ValueError("a worker needs a broker URL")
-    app = make_celery(settings.broker)
+    app = make_celery(settings.broker, settings.queue)
     runner = SliceRunner(settings, app)
 
     @app.task(name=RUN_SLICE_TASK)  # type: ignore[untyped-decorator]
-    def run_slice(operation_id: str) -> None:
+    def run_slice(operation_id: str, priority: float = 0) -> None:
+        # Back in the queue at the priority it came with; waiting there ages it again.
         if runner.run_slice(operation_id):
-            app.send_task(RUN_SLICE_TASK, args=[operation_id], queue=QUEUE)
+            send_slice(app, settings.queue, operation_id, priority)
 
     runner.start()
     try:
@@ -73,7 +79,7 @@ def run_worker(settings: Settings) -> None:
                 "worker",
                 "--pool=threads",
                 f"--concurrency={settings.concurrency}",
-                f"--queues={QUEUE}",
+                f"--queues={settings.queue}",
                 "--loglevel=WARNING",
                 "--without-gossip",
                 "--without-mingle",

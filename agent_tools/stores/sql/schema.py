@@ -50,6 +50,16 @@ _MIGRATIONS: list[list[str]] = [
         "CREATE INDEX events_by_operation ON events (operation_id, id)",
     ],
     ["ALTER TABLE operations ADD COLUMN input_round TEXT"],
+    [
+        """CREATE TABLE run_history (
+            id {serial_key},
+            operation_type TEXT NOT NULL,
+            total_steps {bigint},
+            active_seconds {real} NOT NULL,
+            finished_at {real} NOT NULL
+        )""",
+        "CREATE INDEX run_history_by_type ON run_history (operation_type, id)",
+    ],
 ]
 """Each entry moves the schema one version up; never edit one that has shipped.
 

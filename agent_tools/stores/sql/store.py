@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 from typing import TypeVar
 
+from agent_tools.core.eta_history import RunSample
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -17,7 +18,7 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.stores.sql import plans
+from agent_tools.stores.sql import history_plans, plans
 from agent_tools.stores.sql.dialect import Dialect
 from agent_tools.stores.sql.plan import Plan
 from agent_tools.stores.waiters import ChangeWaiters
@@ -102,3 +103,9 @@ class SqlStore(abc.ABC):
 
     async def purge_expired(self, now: float) -> int:
         return await self._execute(plans.purge_expired(now))
+
+    async def record_run(self, sample: RunSample) -> None:
+        await self._execute(history_plans.record_run(sample))
+
+    async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
+        return await self._execute(history_plans.run_history(operation_type, limit))

@@ -32,7 +32,12 @@ def engine_for(settings: Settings) -> Engine:
     if settings.broker:
         from agent_tools.runtime.fleet.dispatcher import fleet_dispatcher
 
-        dispatcher = fleet_dispatcher(settings.broker, settings.lease_ttl_s)
+        dispatcher = fleet_dispatcher(
+            settings.broker,
+            settings.lease_ttl_s,
+            queue=settings.queue,
+            aging_s=settings.priority_aging_s,
+        )
     return Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent_tools.core.status import OperationStatus
+from agent_tools.core.views import ProgressView
 
 STATUS_STYLES: dict[OperationStatus, str] = {
     OperationStatus.PENDING: "yellow",
@@ -26,6 +27,17 @@ def rate(per_second: float | None) -> str:
     if per_second >= 100:
         return f"{per_second:,.0f}/s"
     return f"{per_second:.2f}/s"
+
+
+def eta(progress: ProgressView) -> str:
+    """The ETA with how sure it is: ``45s (30s-1:10, from history)``; ``?`` when unknown."""
+    text = duration(progress.eta_seconds)
+    low, high = progress.eta_low_seconds, progress.eta_high_seconds
+    if progress.eta_seconds is None or low is None or high is None:
+        return text
+    basis = {"history": "from earlier runs", "current_run": "from this run", "blend": "blended"}
+    judged = basis.get(progress.eta_basis or "", "")
+    return f"{text} ({duration(low)}-{duration(high)}, {judged})"
 
 
 def duration(seconds: float | None) -> str:

@@ -85,7 +85,8 @@ def detail_panel(detail: OperationDetail) -> Panel:
         f"({formatting.percent(progress.percentage)})",
     )
     facts.add_row("rate", formatting.rate(progress.rate_per_second))
-    facts.add_row("eta", formatting.duration(progress.eta_seconds))
+    facts.add_row("eta", formatting.eta(progress))
+    facts.add_row("priority", str(detail.priority))
     facts.add_row("active", formatting.duration(detail.active_seconds))
     facts.add_row("items", str(view.items_total))
     facts.add_row("input", _escaped(detail.input_summary))
