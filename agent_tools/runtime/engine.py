@@ -45,6 +45,7 @@ from agent_tools.runtime.control import change_status_or_explain
 from agent_tools.runtime.cursors import list_cursor, list_position
 from agent_tools.runtime.input_answers import parse_responses, record_answers
 from agent_tools.runtime.liveness import process_holder_id
+from agent_tools.runtime.observer import NO_OBSERVER, RuntimeObserver, observed
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
@@ -81,8 +82,10 @@ class Engine:
         policy: ExecutionPolicy | None = None,
         holder_id: str | None = None,
         dispatcher: BackgroundDispatcher | None = None,
+        observer: RuntimeObserver | None = None,
     ) -> None:
         self.store = store
+        self.observer = observer or NO_OBSERVER
         self.registry = registry or default_registry
         self.settings = settings or Settings()
         self.policy = policy or ExecutionPolicy(
@@ -104,6 +107,7 @@ class Engine:
                 inline_grace_s=self.settings.inline_lease_grace_s,
                 background_lease_ttl_s=self.settings.lease_ttl_s,
                 process_pool=self._pool,
+                observer=self.observer,
             ),
             self._get,
             self._definition_for,
@@ -122,9 +126,14 @@ class Engine:
         settings: Settings,
         registry: OperationRegistry | None = None,
         dispatcher: BackgroundDispatcher | None = None,
+        observer: RuntimeObserver | None = None,
     ) -> Engine:
         return cls(
-            open_store(settings.store), registry=registry, settings=settings, dispatcher=dispatcher
+            open_store(settings.store),
+            registry=registry,
+            settings=settings,
+            dispatcher=dispatcher,
+            observer=observer,
         )
 
     # -- life cycle -------------------------------------------------------------------
@@ -211,6 +220,8 @@ class Engine:
         record, created = await self.store.create_operation(requested)
         if not created:
             check_same_request(record, requested)
+        else:
+            self.observer.status_entered(observed(record), OperationStatus.PENDING)
         return await self._continue(record, budget_s, cursor, on_progress)
 
     async def resume(
@@ -289,6 +300,7 @@ class Engine:
                 OperationStatus.PAUSED,
                 Event(kind="paused", at=time.time()),
             )
+            self.observer.status_entered(observed(record), OperationStatus.PAUSED)
             await self._runners.stop(operation_id, "pause")
         return await self._view(await self._get(operation_id), None, with_items=False)
 
@@ -310,6 +322,7 @@ class Engine:
                 ),
                 expires_at=time.time() + retention if retention else None,
             )
+            self.observer.status_entered(observed(record), OperationStatus.CANCELLED)
             await self._runners.stop(operation_id, "cancel")
         return await self._view(await self._get(operation_id), None, with_items=False)
 

@@ -37,6 +37,7 @@ from agent_tools.core.records import (
 )
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
+from agent_tools.runtime.observer import NO_OBSERVER, ObservedOperation, RuntimeObserver
 from agent_tools.stores.base import Store
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class RunnerEnvironment:
     inline_grace_s: float
     background_lease_ttl_s: float
     process_pool: Callable[[], Executor]
+    observer: RuntimeObserver = NO_OBSERVER
 
 
 def error_info(error: AgentToolsError) -> ErrorInfo:
@@ -79,6 +81,7 @@ class OperationRunner:
         self._env = environment
         self._definition = definition
         self._record = record
+        self._observed = ObservedOperation(record.operation_id, record.operation_type)
         self._lease = lease
         self.run_until = run_until
         self._rest_status = rest_status
@@ -140,6 +143,7 @@ class OperationRunner:
     async def run(self) -> None:
         """The runner task: chunks, checkpoints and lease renewal."""
         renewer = asyncio.create_task(self._renew_lease())
+        observed_slice = self._env.observer.slice_started(self._observed, inline=self.is_inline)
         try:
             await self._run_chunks()
         except Exception:
@@ -149,6 +153,10 @@ class OperationRunner:
             self.accepting = False
             renewer.cancel()
             await asyncio.gather(renewer, return_exceptions=True)
+            if self.is_inline:
+                overshoot_s = max(0.0, time.monotonic() - self.run_until)
+                self._env.observer.slice_overshoot(self._observed, overshoot_s)
+            observed_slice.finished(self._stop_reason or ("more" if self.more_work else "ended"))
             self.finished.set()
 
     def _lease_ttl_s(self) -> float:
@@ -227,6 +235,7 @@ class OperationRunner:
                 input_responses=answers if chunks_this_run == 0 else {},
             )
             self._chunk_progress = chunk_progress
+            observed_chunk = self._env.observer.chunk_started(self._observed, next_index)
             started = time.monotonic()
             timeout_ms = record.settings.chunk_timeout_ms
             chunk = run_chunk(
@@ -244,6 +253,7 @@ class OperationRunner:
             try:
                 result = await self._chunk_task
             except TimeoutError:
+                observed_chunk.failed("timeout")
                 chunk_progress.request_cancel()
                 spent = progress.model_copy(
                     update={"active_seconds": progress.active_seconds + time.monotonic() - started}
@@ -255,11 +265,13 @@ class OperationRunner:
                     break
                 raise
             except ChunkAttemptsExhausted as exhausted:
+                observed_chunk.failed(exhausted.error.code)
                 await self._fail(exhausted.error, state, progress, next_index, pending_items)
                 return
             finally:
                 self._chunk_task = None
                 self._chunk_progress = None
+                observed_chunk.finished(chunk_progress.attempt)
             elapsed = time.monotonic() - started
             self._note_duration(elapsed)
             chunks_this_run += 1
@@ -411,7 +423,9 @@ class OperationRunner:
                 expires_at=time.time() + retention if terminal and retention else None,
                 release_lease=not keep_lease or terminal,
             )
+            observed = self._env.observer.checkpoint_started(self._observed, event.kind, status)
             outcome = await self._env.store.commit_checkpoint(checkpoint)
+            observed.finished(outcome)
             if outcome != "status_changed":
                 if outcome == "lease_lost":
                     self._stop_reason = "lease_lost"
