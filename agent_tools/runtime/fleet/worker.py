@@ -21,6 +21,7 @@ from agent_tools.runtime.fleet.celery_app import QUEUE, RUN_SLICE_TASK, make_cel
 from agent_tools.runtime.fleet.dispatcher import CeleryDispatcher
 from agent_tools.runtime.loading import load_operations
 from agent_tools.settings import Settings
+from agent_tools.telemetry.setup import telemetry_for
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +35,16 @@ class SliceRunner:
         self._thread = threading.Thread(target=self._loop.run_forever, name="agent-tools-loop")
         registry = load_operations(settings.ops, OperationRegistry())
         dispatcher = CeleryDispatcher(app, max(0.2, settings.lease_ttl_s / 3))
-        self.engine = Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)
+        self._telemetry = telemetry_for(settings)
+        self.engine = Engine.from_settings(
+            settings, registry=registry, dispatcher=dispatcher, observer=self._telemetry.observer
+        )
 
     def start(self) -> None:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self.engine.start(), self._loop).result()
+        if self._settings.metrics_port is not None:
+            self._telemetry.serve_port(self._settings.metrics_port, self.engine.store, self._loop)
 
     def run_slice(self, operation_id: str) -> bool:
         """Run one slice of ``operation_id`` here; True when work remains."""
