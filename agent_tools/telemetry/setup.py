@@ -102,7 +102,7 @@ def _runtime_metrics() -> RuntimeMetrics:
     except ImportError:
         raise TelemetryUnavailableError(
             "Metrics need the prometheus-client package.",
-            "pip install prometheus-client, or turn metrics off.",
+            "pip install 'agent-tools-incremental[telemetry]', or turn metrics off.",
         ) from None
     from agent_tools.telemetry.metrics import RuntimeMetrics
 
