@@ -2,7 +2,7 @@
 // An inline SVG chart of progress (left axis) and rate (right axis) over time. No library.
 const progressChart = (() => {
   const NS = "http://www.w3.org/2000/svg";
-  const WIDTH = 720, HEIGHT = 220, PAD = { left: 48, right: 56, top: 12, bottom: 28 };
+  const HEIGHT = 220, PAD = { left: 48, right: 56, top: 12, bottom: 28 };
 
   function element(name, attributes, text) {
     const node = document.createElementNS(NS, name);
@@ -18,6 +18,8 @@ const progressChart = (() => {
   }
 
   function draw(container, samples) {
+    // Drawn at the container's own width, so text keeps its size on any screen.
+    const WIDTH = Math.max(360, container.clientWidth || 720);
     const svg = element("svg", {
       viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "chart-svg", role: "img",
       "aria-label": "progress and rate over time",
@@ -43,8 +45,8 @@ const progressChart = (() => {
       axis(ui.rate(topRate), WIDTH - PAD.right + 6, PAD.top + 10, "start", "axis rate");
       axis(new Date(t0 * 1000).toLocaleTimeString(), PAD.left, HEIGHT - 8, "start", "axis");
       axis(new Date(t1 * 1000).toLocaleTimeString(), WIDTH - PAD.right, HEIGHT - 8, "end", "axis");
-      axis("steps", PAD.left + 4, PAD.top + 24, "start", "legend progress");
-      axis("rate", PAD.left + 4, PAD.top + 38, "start", "legend rate");
+      axis("— steps done", PAD.left + 8, PAD.top + 16, "start", "legend progress");
+      axis("- - steps per second", PAD.left + 8, PAD.top + 30, "start", "legend rate");
     } else {
       svg.appendChild(element("text", { x: WIDTH / 2, y: HEIGHT / 2, "text-anchor": "middle", class: "axis" },
         "No samples yet"));
