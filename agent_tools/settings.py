@@ -73,6 +73,21 @@ class Settings(BaseModel):
     """Where that server publishes its signing keys (JWKS)."""
     oauth_scope_prefix: str = "agent-tools:"
     """A JWT gets its role from a scope ``<prefix><role>``, e.g. ``agent-tools:operator``."""
+    metrics: bool = False
+    """Count and time chunks, commits and slices, served at ``/metrics`` on the HTTP server."""
+    metrics_port: int | None = None
+    """A worker's own port for ``/metrics`` (turns metrics on for it)."""
+    traces: str = "off"
+    """OpenTelemetry spans: ``off``, ``on`` (the host's tracer provider), ``console``, ``otlp``."""
+
+    @field_validator("traces")
+    @classmethod
+    def _trace_mode(cls, value: str) -> str:
+        aliases = {"1": "on", "true": "on", "yes": "on", "0": "off", "false": "off", "": "off"}
+        mode = aliases.get(value.strip().lower(), value.strip().lower())
+        if mode not in TRACE_MODES:
+            raise ValueError(f"must be one of {', '.join(TRACE_MODES)}")
+        return mode
 
     @field_validator("response_max_bytes")
     @classmethod
@@ -109,6 +124,8 @@ class Settings(BaseModel):
             values[name] = value
         return cls.model_validate(values)
 
+
+TRACE_MODES = ("off", "on", "console", "otlp")
 
 HARD_RESPONSE_CAP_BYTES = 512 * 1024
 """No response carries more result bytes than this, whatever is configured."""

@@ -42,6 +42,7 @@ from agent_tools.runtime.control import cancel_status, change_status_or_explain,
 from agent_tools.runtime.input_answers import parse_responses, record_answers
 from agent_tools.runtime.listing import check_limit, list_page, operation_query, type_list
 from agent_tools.runtime.liveness import process_holder_id
+from agent_tools.runtime.observer import NO_OBSERVER, RuntimeObserver, observed
 from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
 from agent_tools.runtime.run_history import with_expected_duration
 from agent_tools.runtime.runner import RunnerEnvironment
@@ -88,8 +89,10 @@ class Engine:
         holder_id: str | None = None,
         dispatcher: BackgroundDispatcher | None = None,
         work_clock: Callable[[], float] = time.monotonic,
+        observer: RuntimeObserver | None = None,
     ) -> None:
         self.store = store
+        self.observer = observer or NO_OBSERVER
         self.registry = registry or default_registry
         self.settings = settings or Settings()
         self.policy = policy or ExecutionPolicy(
@@ -117,6 +120,7 @@ class Engine:
                 process_pool=self._pool,
                 default_budget_s=self.settings.budget_ms / 1000,
                 work_clock=work_clock,
+                observer=self.observer,
             ),
             self._get,
             self._definition_for,
@@ -133,9 +137,14 @@ class Engine:
         settings: Settings,
         registry: OperationRegistry | None = None,
         dispatcher: BackgroundDispatcher | None = None,
+        observer: RuntimeObserver | None = None,
     ) -> Engine:
         return cls(
-            open_store(settings.store), registry=registry, settings=settings, dispatcher=dispatcher
+            open_store(settings.store),
+            registry=registry,
+            settings=settings,
+            dispatcher=dispatcher,
+            observer=observer,
         )
 
     # -- life cycle -------------------------------------------------------------------
@@ -228,6 +237,8 @@ class Engine:
             if not may_see(current_principal(), record.owner):
                 raise OperationIdTakenError(record.operation_id)
             check_same_request(record, requested)
+        else:
+            self.observer.status_entered(observed(record), OperationStatus.PENDING)
         return await self._continue(record, budget_s, cursor, on_progress)
 
     async def resume(
@@ -314,7 +325,8 @@ class Engine:
         await self.start()
         record = await self._owned(operation_id)
         if record.status is not OperationStatus.PAUSED:
-            await pause_status(self.store, record)
+            record = await pause_status(self.store, record)
+            self.observer.status_entered(observed(record), OperationStatus.PAUSED)
             await self._runners.stop(operation_id, "pause")
         return await self._view(await self._get(operation_id), None, with_items=False)
 
@@ -323,7 +335,8 @@ class Engine:
         await self.start()
         record = await self._owned(operation_id)
         if record.status is not OperationStatus.CANCELLED:
-            await cancel_status(self.store, record, reason)
+            record = await cancel_status(self.store, record, reason)
+            self.observer.status_entered(observed(record), OperationStatus.CANCELLED)
             await self._runners.stop(operation_id, "cancel")
         return await self._view(await self._get(operation_id), None, with_items=False)
 

@@ -42,6 +42,7 @@ from agent_tools.runtime.checkpoint import (
 )
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
 from agent_tools.runtime.chunk_sizing import sizer_for
+from agent_tools.runtime.observer import NO_OBSERVER, ObservedOperation, RuntimeObserver
 from agent_tools.runtime.run_history import remember_run
 from agent_tools.stores.base import Store
 
@@ -76,6 +77,7 @@ class RunnerEnvironment:
     """The budget a background run sizes adaptive chunks by (a call's own budget inline)."""
     work_clock: Callable[[], float] = time.monotonic
     """Measures the work a chunk did: active time, rate, ETA and chunk sizing (tests count work)."""
+    observer: RuntimeObserver = NO_OBSERVER
 
     def lease_ttl_s(self, inline: bool, run_until: float) -> float:
         """How long a lease taken or renewed now must last.
@@ -108,6 +110,7 @@ class OperationRunner:
         self._env = environment
         self._definition = definition
         self._record = record
+        self._observed = ObservedOperation(record.operation_id, record.operation_type)
         self._lease = lease
         self.run_until = run_until
         self._rest_status = rest_status
@@ -166,6 +169,7 @@ class OperationRunner:
     async def run(self) -> None:
         """The runner task: chunks, checkpoints and lease renewal."""
         renewer = asyncio.create_task(self._renew_lease())
+        observed_slice = self._env.observer.slice_started(self._observed, inline=self.is_inline)
         try:
             await self._run_chunks()
         except Exception:
@@ -175,6 +179,10 @@ class OperationRunner:
             self.accepting = False
             renewer.cancel()
             await asyncio.gather(renewer, return_exceptions=True)
+            if self.is_inline:
+                overshoot_s = max(0.0, time.monotonic() - self.run_until)
+                self._env.observer.slice_overshoot(self._observed, overshoot_s)
+            observed_slice.finished(self._stop_reason or ("more" if self.more_work else "ended"))
             self.finished.set()
 
     async def _renew_lease(self) -> None:
@@ -311,6 +319,7 @@ class OperationRunner:
             else settings.chunk_timeout_ms / 1000,
             process_pool=self._env.process_pool() if self._definition.run_in == "process" else None,
         )
+        observed_chunk = self._env.observer.chunk_started(self._observed, pending.next_index)
         # A task of its own, so that a cancel can interrupt an async chunk (request_stop).
         self._chunk_progress = chunk_progress
         self._chunk_task = asyncio.ensure_future(
@@ -319,9 +328,14 @@ class OperationRunner:
         try:
             return await self._chunk_task
         except TimeoutError:
+            observed_chunk.failed("timeout")
             chunk_progress.request_cancel()
             raise
+        except ChunkAttemptsExhausted as exhausted:
+            observed_chunk.failed(exhausted.error.code)
+            raise
         finally:
+            observed_chunk.finished(chunk_progress.attempt)
             self._chunk_task = None
             self._chunk_progress = None
             self._last_chunk_size = chunk_progress.chunk_size
@@ -372,7 +386,11 @@ class OperationRunner:
 
     async def _write(self, checkpoint: Checkpoint) -> CommitOutcome:
         """Commit ``checkpoint`` (see :func:`commit_following_pause`); follow a stop it reveals."""
+        observed = self._env.observer.checkpoint_started(
+            self._observed, checkpoint.event.kind, checkpoint.status
+        )
         outcome, stop = await commit_following_pause(self._env.store, self._lease, checkpoint)
+        observed.finished(outcome)
         if stop is not None:
             self.request_stop(stop)
         return outcome

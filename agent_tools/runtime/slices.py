@@ -20,6 +20,7 @@ from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.control import to_running
 from agent_tools.runtime.liveness import provably_dead
 from agent_tools.runtime.migration import migrate
+from agent_tools.runtime.observer import observed
 from agent_tools.runtime.runner import (
     OperationRunner,
     ProgressListener,
@@ -151,17 +152,27 @@ class Runners:
         dead process's lease (an inline call's budget plus the grace) on every call.
         """
         holder = self._environment.holder_id
+        observer = self._environment.observer
+        # Whose lease this was is only known before taking it: read only when observed.
+        before = None
+        if observer.wants_lease_holders:
+            before = await self._store.get_operation(operation_id)
         lease = await self._store.acquire_lease(operation_id, holder, ttl_s, time.time())
         if lease is not None:
+            if before is not None and before.lease_holder not in (None, holder):
+                observer.lease_taken_over(observed(before), before.lease_holder)
             return lease
         record = await self._store.get_operation(operation_id)
         previous = None if record is None else record.lease_holder
-        if previous is None or previous == holder or not provably_dead(previous):
+        if record is None or previous is None or previous == holder or not provably_dead(previous):
             return None
         logger.info("taking %s over from %s, which is no longer running", operation_id, previous)
-        return await self._store.acquire_lease(
+        lease = await self._store.acquire_lease(
             operation_id, holder, ttl_s, time.time(), dead_holder=previous
         )
+        if lease is not None:
+            observer.lease_taken_over(observed(record), previous)
+        return lease
 
     def _forget_runner(self, runner: OperationRunner) -> None:
         if self._runners.get(runner.operation_id) is runner:

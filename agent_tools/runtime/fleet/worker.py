@@ -21,6 +21,7 @@ from agent_tools.runtime.fleet.celery_app import RUN_SLICE_TASK, make_celery, se
 from agent_tools.runtime.fleet.dispatcher import CeleryDispatcher
 from agent_tools.runtime.loading import load_operations
 from agent_tools.settings import Settings
+from agent_tools.telemetry.setup import telemetry_for
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +40,16 @@ class SliceRunner:
             queue=settings.queue,
             aging_s=settings.priority_aging_s,
         )
-        self.engine = Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)
+        self._telemetry = telemetry_for(settings)
+        self.engine = Engine.from_settings(
+            settings, registry=registry, dispatcher=dispatcher, observer=self._telemetry.observer
+        )
 
     def start(self) -> None:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self.engine.start(), self._loop).result()
+        if self._settings.metrics_port is not None:
+            self._telemetry.serve_port(self._settings.metrics_port, self.engine.store, self._loop)
 
     def run_slice(self, operation_id: str) -> bool:
         """Run one slice of ``operation_id`` here; True when work remains."""

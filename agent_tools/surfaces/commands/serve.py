@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from agent_tools.settings import TRACE_MODES
 from agent_tools.surfaces.commands import add_flag, add_store_and_ops, settings_from
 
 SQLITE_PREFIX = "sqlite:///"
@@ -64,6 +65,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resource-url", help="this server's public URL, the OAuth audience")
     parser.add_argument("--oauth-issuer", help="the authorization server whose JWTs are accepted")
     parser.add_argument("--oauth-jwks-url", help="the JWKS URL of that authorization server")
+    add_flag(
+        parser,
+        "--metrics",
+        help_text="count and time chunks, commits and slices; serve them at /metrics (HTTP)",
+    )
+    parser.add_argument(
+        "--traces",
+        choices=TRACE_MODES,
+        help="OpenTelemetry spans: on (your tracer provider), console (stderr), otlp",
+    )
     add_flag(
         parser,
         "--expose-operation-tools",

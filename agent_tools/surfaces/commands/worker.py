@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from agent_tools.settings import TRACE_MODES
 from agent_tools.surfaces.commands import add_store_and_ops, settings_from
 
 HELP = "Run a Celery worker that executes background operations from a shared store."
@@ -19,6 +20,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--worker-slice-s", type=float, help="seconds per slice before re-enqueueing (30)"
+    )
+    parser.add_argument(
+        "--metrics-port", type=int, help="serve this worker's Prometheus /metrics on this port"
+    )
+    parser.add_argument(
+        "--traces",
+        choices=TRACE_MODES,
+        help="OpenTelemetry spans: on (your tracer provider), console (stderr), otlp",
     )
 
 

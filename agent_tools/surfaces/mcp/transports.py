@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.stdio import stdio_server
 
 from agent_tools.core.registry import OperationRegistry
 from agent_tools.runtime.engine import Engine
 from agent_tools.runtime.loading import load_operations
+from agent_tools.runtime.observer import RuntimeObserver
 from agent_tools.settings import Settings
 from agent_tools.surfaces.mcp.principal import mark_unauthenticated
 from agent_tools.surfaces.mcp.security import transport_security
 from agent_tools.surfaces.mcp.server import build_server
 from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
+from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
+from agent_tools.telemetry.setup import Telemetry, telemetry_for
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
+    from agent_tools.surfaces.auth.http_auth import HttpAuth
 
 HTTP_PATH = "/mcp"
 STARTUP_POLL_S = 0.05
 
 
-def engine_for(settings: Settings) -> Engine:
+def engine_for(settings: Settings, observer: RuntimeObserver | None = None) -> Engine:
     """An engine on the configured store with the operations from ``--ops`` and entry points.
 
     With a broker, background operations go to the worker fleet; without one, this
@@ -38,7 +46,9 @@ def engine_for(settings: Settings) -> Engine:
             queue=settings.queue,
             aging_s=settings.priority_aging_s,
         )
-    return Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)
+    return Engine.from_settings(
+        settings, registry=registry, dispatcher=dispatcher, observer=observer
+    )
 
 
 async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec[Any, Any]] = TOOLS) -> None:
@@ -49,7 +59,8 @@ async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec[Any, Any]] = 
     in this process or a child) cannot corrupt the protocol stream.
     """
     async with stdio_server() as (read_stream, write_stream):
-        engine = engine_for(settings)
+        telemetry = telemetry_for(settings)
+        engine = engine_for(settings, telemetry.observer)
         async with engine:
             server = build_server(
                 engine,
@@ -57,6 +68,8 @@ async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec[Any, Any]] = 
                 expose_operation_tools=settings.expose_operation_tools,
                 app=not settings.no_app,
             )
+            if telemetry.traces:
+                install_tool_call_tracing(server)
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
@@ -79,23 +92,10 @@ async def serve_http(
     from agent_tools.surfaces.mcp.graceful_http import GracefulServer
 
     auth = http_auth(settings)
-    engine = engine_for(settings)
+    telemetry = telemetry_for(settings)
+    engine = engine_for(settings, telemetry.observer)
     async with engine:
-        server = build_server(
-            engine,
-            tools,
-            expose_operation_tools=settings.expose_operation_tools,
-            app=not settings.no_app,
-        )
-        starlette_app = server.streamable_http_app(
-            streamable_http_path=HTTP_PATH,
-            transport_security=transport_security(settings.host, settings.allowed_hosts),
-            host=settings.host,
-            auth=auth.settings if auth else None,
-            token_verifier=auth.verifier if auth else None,
-            custom_starlette_routes=auth.routes if auth else None,
-        )
-        app = mark_unauthenticated(starlette_app) if auth is None else starlette_app
+        app = build_http_app(settings, engine, auth, telemetry, tools)
         config = uvicorn.Config(
             app,
             host=settings.host,
@@ -113,3 +113,39 @@ async def serve_http(
             host = f"[{settings.host}]" if ":" in settings.host else settings.host
             on_listening(f"http://{host}:{port}{HTTP_PATH}")
         await serving
+
+
+def build_http_app(
+    settings: Settings,
+    engine: Engine,
+    auth: HttpAuth | None,
+    telemetry: Telemetry,
+    tools: Sequence[ToolSpec[Any, Any]] = TOOLS,
+) -> ASGIApp:
+    """The HTTP server's app: MCP at ``/mcp``, the web page at ``/ui``, ``/metrics`` when on."""
+    from agent_tools.surfaces.web import web_routes
+
+    server = build_server(
+        engine,
+        tools,
+        expose_operation_tools=settings.expose_operation_tools,
+        app=not settings.no_app,
+    )
+    if telemetry.traces:
+        install_tool_call_tracing(server)
+    security = transport_security(settings.host, settings.allowed_hosts)
+    verifier = auth.verifier if auth else None
+    routes = [*(auth.routes if auth else []), *web_routes(engine, verifier, security)]
+    if telemetry.metrics is not None:
+        from agent_tools.surfaces.web.metrics_route import metrics_route
+
+        routes.append(metrics_route(engine, telemetry, open_server=auth is None))
+    starlette_app = server.streamable_http_app(
+        streamable_http_path=HTTP_PATH,
+        transport_security=security,
+        host=settings.host,
+        auth=auth.settings if auth else None,
+        token_verifier=auth.verifier if auth else None,
+        custom_starlette_routes=routes,
+    )
+    return mark_unauthenticated(starlette_app) if auth is None else starlette_app

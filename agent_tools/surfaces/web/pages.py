@@ -1,0 +1,111 @@
+"""The HTML pages, the sign-in form and the static files, shipped inside the package."""
+
+from __future__ import annotations
+
+import mimetypes
+from importlib import resources
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from agent_tools.core.errors import AgentToolsError
+from agent_tools.surfaces.auth.verifiers import PrincipalToken
+from agent_tools.surfaces.web.access import ForeignRequestError, WebAccess
+from agent_tools.surfaces.web.responses import json_error
+from agent_tools.surfaces.web.sessions import SESSION_COOKIE, SESSION_TTL_S
+
+STATIC_FILES = frozenset({"ui.css", "common.js", "list.js", "detail.js", "chart.js", "login.js"})
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+UI_PATH = "/ui"
+
+
+def _package_file(name: str) -> bytes:
+    return resources.files("agent_tools.surfaces.web").joinpath("static", name).read_bytes()
+
+
+def _html(name: str) -> Response:
+    return Response(_package_file(name), media_type="text/html", headers=SECURITY_HEADERS)
+
+
+class Pages:
+    """The list page, the detail page, sign-in and sign-out."""
+
+    def __init__(self, access: WebAccess) -> None:
+        self._access = access
+
+    async def list_page(self, request: Request) -> Response:
+        return await self._page(request, "list.html")
+
+    async def detail_page(self, request: Request) -> Response:
+        return await self._page(request, "detail.html")
+
+    async def _page(self, request: Request, name: str) -> Response:
+        try:
+            await self._access.caller(request)
+        except ForeignRequestError as foreign:
+            return json_error(foreign)
+        except AgentToolsError:
+            return RedirectResponse(f"{UI_PATH}/login", status_code=303)
+        return _html(name)
+
+    async def login_page(self, request: Request) -> Response:
+        if self._access.open:
+            return RedirectResponse(UI_PATH, status_code=303)
+        return _html("login.html")
+
+    async def login(self, request: Request) -> Response:
+        """Exchange the posted token for a session cookie; a bad token goes back to the form."""
+        try:
+            await self._access.check_origin(request, json_body=False)
+        except ForeignRequestError as foreign:
+            return json_error(foreign)
+        if self._access.verifier is None:
+            return RedirectResponse(UI_PATH, status_code=303)
+        form = await request.form()
+        token = str(form.get("token", "")).strip()
+        accepted = await self._access.verifier.verify_token(token) if token else None
+        if not isinstance(accepted, PrincipalToken):
+            return RedirectResponse(f"{UI_PATH}/login?failed=1", status_code=303)
+        session_id, _ = self._access.sessions.open(token)
+        response = RedirectResponse(UI_PATH, status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            session_id,
+            max_age=int(SESSION_TTL_S),
+            path=UI_PATH,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        try:
+            await self._access.check_origin(request, json_body=False)
+        except ForeignRequestError as foreign:
+            return json_error(foreign)
+        self._access.sessions.close(request.cookies.get(SESSION_COOKIE))
+        response = RedirectResponse(f"{UI_PATH}/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path=UI_PATH)
+        return response
+
+
+async def static_file(request: Request) -> Response:
+    """A file of the front end: only the listed names, never a path."""
+    name = request.path_params["name"]
+    if name not in STATIC_FILES:
+        return Response("not found", status_code=404)
+    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return Response(
+        _package_file(name),
+        media_type=media_type,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"},
+    )

@@ -1,0 +1,140 @@
+"""The Prometheus metrics of the runtime: counters and histograms fed by the observer hooks.
+
+Names follow Prometheus conventions (prefix ``agent_tools_``, base units, ``_total``
+on counters). Labels are bounded: the operation type (from the registry), a status
+or a commit kind; never an operation id.
+"""
+
+from __future__ import annotations
+
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+from agent_tools.core.status import OperationStatus
+from agent_tools.runtime.observer import ChunkObservation, Observation, ObservedOperation
+
+CHUNK_BUCKETS_S = (0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+COMMIT_BUCKETS_S = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5)
+OVERSHOOT_BUCKETS_S = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30)
+
+
+class RuntimeMetrics:
+    """The runtime's metrics in ``registry``: a runtime observer that counts and times."""
+
+    wants_lease_holders = True
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+        self.operations = Counter(
+            "agent_tools_operations",
+            "Operations that entered a status (pending: created), by type.",
+            ["operation_type", "status"],
+            registry=registry,
+        )
+        self.chunk_duration = Histogram(
+            "agent_tools_chunk_duration_seconds",
+            "Wall time of one chunk, retries included.",
+            ["operation_type"],
+            buckets=CHUNK_BUCKETS_S,
+            registry=registry,
+        )
+        self.chunk_failures = Counter(
+            "agent_tools_chunk_failures",
+            "Chunks that failed for good (out of attempts, or timed out), by error code.",
+            ["operation_type", "code"],
+            registry=registry,
+        )
+        self.retries = Counter(
+            "agent_tools_chunk_retries",
+            "Chunk attempts beyond the first.",
+            ["operation_type"],
+            registry=registry,
+        )
+        self.checkpoint_commit = Histogram(
+            "agent_tools_checkpoint_commit_seconds",
+            "Latency of one checkpoint commit to the store.",
+            ["operation_type", "kind", "outcome"],
+            buckets=COMMIT_BUCKETS_S,
+            registry=registry,
+        )
+        self.overshoot = Histogram(
+            "agent_tools_slice_overshoot_seconds",
+            "How long after its planned end an inline slice's runner stopped.",
+            ["operation_type"],
+            buckets=OVERSHOOT_BUCKETS_S,
+            registry=registry,
+        )
+        self.slices = Counter(
+            "agent_tools_slices",
+            "Runs of an operation under one lease, by how they ended.",
+            ["operation_type", "mode", "ended"],
+            registry=registry,
+        )
+        self.lease_takeovers = Counter(
+            "agent_tools_lease_takeovers",
+            "Leases taken from a holder that died or let its lease expire.",
+            ["operation_type"],
+            registry=registry,
+        )
+
+    def slice_started(self, operation: ObservedOperation, *, inline: bool) -> Observation:
+        return _SliceCount(self, operation.operation_type, "inline" if inline else "background")
+
+    def slice_overshoot(self, operation: ObservedOperation, overshoot_s: float) -> None:
+        self.overshoot.labels(operation.operation_type).observe(overshoot_s)
+
+    def chunk_started(self, operation: ObservedOperation, chunk_index: int) -> ChunkObservation:
+        return _ChunkTiming(self, operation.operation_type)
+
+    def checkpoint_started(
+        self, operation: ObservedOperation, kind: str, status: OperationStatus
+    ) -> Observation:
+        return _CommitTiming(self, operation.operation_type, kind, status)
+
+    def status_entered(self, operation: ObservedOperation, status: OperationStatus) -> None:
+        self.operations.labels(operation.operation_type, status.value).inc()
+
+    def lease_taken_over(self, operation: ObservedOperation, previous_holder: str) -> None:
+        self.lease_takeovers.labels(operation.operation_type).inc()
+
+
+class _SliceCount:
+    def __init__(self, metrics: RuntimeMetrics, operation_type: str, mode: str) -> None:
+        self._metrics = metrics
+        self._labels = (operation_type, mode)
+
+    def finished(self, outcome: str) -> None:
+        self._metrics.slices.labels(*self._labels, outcome).inc()
+
+
+class _ChunkTiming:
+    def __init__(self, metrics: RuntimeMetrics, operation_type: str) -> None:
+        self._metrics = metrics
+        self._type = operation_type
+        self._started = time.perf_counter()
+
+    def failed(self, error_code: str) -> None:
+        self._metrics.chunk_failures.labels(self._type, error_code).inc()
+
+    def finished(self, attempts: int) -> None:
+        self._metrics.chunk_duration.labels(self._type).observe(time.perf_counter() - self._started)
+        if attempts > 1:
+            self._metrics.retries.labels(self._type).inc(attempts - 1)
+
+
+class _CommitTiming:
+    def __init__(
+        self, metrics: RuntimeMetrics, operation_type: str, kind: str, status: OperationStatus
+    ) -> None:
+        self._metrics = metrics
+        self._type = operation_type
+        self._kind = kind
+        self._status = status
+        self._started = time.perf_counter()
+
+    def finished(self, outcome: str) -> None:
+        elapsed = time.perf_counter() - self._started
+        self._metrics.checkpoint_commit.labels(self._type, self._kind, outcome).observe(elapsed)
+        if outcome == "committed" and self._status.is_terminal:
+            self._metrics.operations.labels(self._type, self._status.value).inc()
