@@ -28,6 +28,11 @@ class BuiltDistribution:
     sdist: Path
     wheel: Path
 
+    @property
+    def version(self) -> str:
+        """The version in the wheel's file name (``<name>-<version>-py3-none-any.whl``)."""
+        return self.wheel.name.split("-")[1]
+
 
 def uv_command(name: str = "uv") -> str:
     """``uv`` or ``uvx`` from the dev extra, else from ``PATH``."""
