@@ -9,7 +9,6 @@ import pytest
 
 from tests.dist.conftest import BuiltDistribution, uv_command
 from tests.dist.launching import (
-    DISTRIBUTION,
     http_server,
     initialize_over_http,
     initialize_over_stdio,
@@ -30,15 +29,6 @@ def test_uvx_from_the_wheel_serves_stdio_and_answers_initialize(
     assert "tools" in result["capabilities"]
     # With no --store the server made its default SQLite file in the user's data folder.
     assert (tmp_path / "data" / "agent-tools" / "operations.db").exists()
-
-
-def test_uvx_runs_the_command_named_like_the_distribution(
-    built: BuiltDistribution, tmp_path: Path
-) -> None:
-    """What a registry client runs for a PyPI package: ``uvx <identifier> serve``."""
-    command = [uv_command("uvx"), "--from", str(built.wheel), DISTRIBUTION, "serve"]
-    result = initialize_over_stdio(command, outside_environment(tmp_path), tmp_path)
-    assert result["serverInfo"]["version"] == built.version
 
 
 def test_the_pip_installed_package_is_imported_from_its_own_venv(installed_venv: Path) -> None:
