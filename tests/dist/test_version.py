@@ -38,6 +38,7 @@ def test_the_installed_distribution_is_the_one_pyproject_declares() -> None:
 def test_the_all_extra_is_the_union_of_every_runtime_extra() -> None:
     extras = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]
     runtime = [name for name in extras if name not in {"all", "dev"}]
-    assert {"postgres", "redis", "fleet", "agents", "langchain", "pydantic-ai"} <= set(runtime)
+    expected = {"postgres", "redis", "fleet", "otel", "ui", "agents", "langchain", "pydantic-ai"}
+    assert expected <= set(runtime)
     union = {requirement for name in runtime for requirement in extras[name]}
     assert set(extras["all"]) == union

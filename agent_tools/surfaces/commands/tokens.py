@@ -20,6 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     create.add_argument(
         "--role", required=True, choices=("reader", "operator", "admin"), help="what it may do"
     )
+    create.add_argument(
+        "--if-none",
+        action="store_true",
+        help="only when the file holds no token yet (a container's first start)",
+    )
     actions.add_parser("list", help="the tokens that exist (ids, principals, roles)")
     revoke = actions.add_parser("revoke", help="remove a token; servers refuse it at once")
     revoke.add_argument("token_id", help="the id `tokens list` shows")
@@ -34,7 +39,11 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     tokens = TokenFile(settings.tokens_file)
     try:
-        if args.action == "create":
+        if args.action == "create" and args.if_none and tokens.records():
+            print(
+                f"agent-tools: {tokens.path} already holds tokens; none created.", file=sys.stderr
+            )
+        elif args.action == "create":
             record, token = tokens.create(args.principal, Role(args.role))
             print(token)
             print(
