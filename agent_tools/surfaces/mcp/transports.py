@@ -13,16 +13,16 @@ from agent_tools.runtime.engine import Engine
 from agent_tools.runtime.loading import load_operations
 from agent_tools.runtime.observer import RuntimeObserver
 from agent_tools.settings import Settings
-from agent_tools.surfaces.auth.http_auth import HttpAuth, http_auth
 from agent_tools.surfaces.mcp.principal import mark_unauthenticated
 from agent_tools.surfaces.mcp.security import transport_security
 from agent_tools.surfaces.mcp.server import build_server
 from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
-from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
 from agent_tools.telemetry.setup import Telemetry, telemetry_for
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
+
+    from agent_tools.surfaces.auth.http_auth import HttpAuth
 
 HTTP_PATH = "/mcp"
 STARTUP_POLL_S = 0.05
@@ -60,6 +60,8 @@ async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec] = TOOLS) -> 
                 engine, tools, expose_operation_tools=settings.expose_operation_tools
             )
             if telemetry.traces:
+                from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
+
                 install_tool_call_tracing(server)
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
@@ -79,6 +81,7 @@ async def serve_http(
     # uvicorn loads only here, so a stdio server never pays for it.
     import uvicorn
 
+    from agent_tools.surfaces.auth.http_auth import http_auth
     from agent_tools.surfaces.mcp.graceful_http import GracefulServer
 
     auth = http_auth(settings)
@@ -117,6 +120,8 @@ def build_http_app(
 
     server = build_server(engine, tools, expose_operation_tools=settings.expose_operation_tools)
     if telemetry.traces:
+        from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
+
         install_tool_call_tracing(server)
     security = transport_security(settings.host, settings.allowed_hosts)
     verifier = auth.verifier if auth else None
