@@ -160,3 +160,18 @@ async def test_without_the_setting_agent_tools_makes_no_spans(
     finished = spans.get_finished_spans()
     assert named(finished, "tools/call")  # the SDK's own span is there
     assert not named(finished, "agent_tools")
+
+
+async def test_metrics_and_traces_together_both_see_the_run(
+    tmp_path: Path, spans: InMemorySpanExporter
+) -> None:
+    async with serving(tmp_path, traces="on", metrics=True) as served:
+        async with Client(f"{served.base_url}/mcp") as client:
+            await _run_counter(f"{served.base_url}/mcp", client)
+        metrics = served.telemetry.metrics
+    assert metrics is not None
+    chunks = metrics.registry.get_sample_value(
+        "agent_tools_chunk_duration_seconds_count", {"operation_type": "counter"}
+    )
+    assert chunks == 2
+    assert len(named(spans.get_finished_spans(), "agent_tools.chunk")) == 2

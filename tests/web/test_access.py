@@ -178,3 +178,22 @@ async def test_a_foreign_host_header_is_refused_even_without_auth(served: Served
         response = await client.get("/ui/api/operations", headers={"Host": "attacker.example"})
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "foreign_origin"
+
+
+async def test_bad_requests_get_a_code_and_a_hint_and_change_nothing(served: Served) -> None:
+    operation_id = await served.start_counter(total_items=3, chunk_delay_ms=0, mode="inline")
+    before = await served.engine.get_progress(operation_id)
+    async with httpx.AsyncClient(base_url=served.base_url, timeout=30) as client:
+        session = (await client.get("/ui/api/session")).json()
+        steer = {**JSON, "X-CSRF-Token": session["csrf_token"]}
+        unknown_action = await client.post(
+            f"/ui/api/operations/{operation_id}/explode", headers=steer
+        )
+        bad_limit = await client.get(f"/ui/api/operations/{operation_id}/results?limit=0")
+        bad_status = await client.get("/ui/api/operations?status=sleeping")
+    for response in (unknown_action, bad_limit, bad_status):
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["code"] == "invalid_input" and error["hint"]
+    after = await served.engine.get_progress(operation_id)
+    assert after.status is before.status and after.updated_at == before.updated_at

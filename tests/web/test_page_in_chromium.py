@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from agent_tools.core.principals import Role
 from agent_tools.core.status import OperationStatus
+from agent_tools.surfaces.auth.token_file import TokenFile
 from tests.web.conftest import Browser
-from tests.web.serving import Served
+from tests.web.serving import Served, serving
 
 WAIT_MS = 20_000
 
@@ -95,4 +99,28 @@ async def test_the_detail_page_charts_progress_and_pages_the_results(
     )
     assert await page.is_disabled("#results-next")
     assert await page.text_content("#eta") == "done"
+    assert browser.errors == []
+
+
+async def test_signing_in_in_the_browser_gives_live_bars_and_working_buttons(
+    tmp_path: Path, browser: Browser
+) -> None:
+    tokens = TokenFile(tmp_path / "tokens.json")
+    _, token = tokens.create("night-shift", Role.OPERATOR)
+    async with serving(tmp_path, no_auth=False, tokens_file=tokens.path) as served:
+        operation_id = await served.start_counter(total_items=400, chunk_delay_ms=50)
+        page = browser.page
+        await page.goto(f"{served.base_url}/ui")
+        assert page.url.endswith("/ui/login")
+        await page.fill("#token", token)
+        await page.click("#sign-in")
+        # The event stream authenticates with the session cookie alone.
+        await page.locator(_bar_of(operation_id)).wait_for(timeout=WAIT_MS)
+        assert "night-shift" in (await page.text_content("#who") or "")
+        await page.goto(f"{served.base_url}/ui/operations/{operation_id}")
+        await page.locator("#status.running").wait_for(timeout=WAIT_MS)
+        await page.click("#pause")
+        await served.wait_for(operation_id, lambda view: view.status is OperationStatus.PAUSED)
+        await page.locator("#status.paused").wait_for(timeout=WAIT_MS)
+        await served.engine.cancel(operation_id)
     assert browser.errors == []

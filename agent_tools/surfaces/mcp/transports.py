@@ -17,7 +17,6 @@ from agent_tools.surfaces.mcp.principal import mark_unauthenticated
 from agent_tools.surfaces.mcp.security import transport_security
 from agent_tools.surfaces.mcp.server import build_server
 from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
-from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
 from agent_tools.telemetry.setup import Telemetry, telemetry_for
 
 if TYPE_CHECKING:
@@ -69,6 +68,8 @@ async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec[Any, Any]] = 
                 app=not settings.no_app,
             )
             if telemetry.traces:
+                from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
+
                 install_tool_call_tracing(server)
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
@@ -132,6 +133,8 @@ def build_http_app(
         app=not settings.no_app,
     )
     if telemetry.traces:
+        from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
+
         install_tool_call_tracing(server)
     security = transport_security(settings.host, settings.allowed_hosts)
     verifier = auth.verifier if auth else None
