@@ -383,6 +383,8 @@ class Engine:
                     agent_driven=definition.agent_driven,
                     input_schema=definition.input_schema(),
                     default_chunk_size=definition.chunk_size,
+                    adaptive_chunk_size=definition.adaptive_chunk_size,
+                    default_priority=definition.priority,
                 )
                 for definition in self.registry.all_latest()
             ]
