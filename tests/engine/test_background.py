@@ -60,8 +60,9 @@ async def test_an_engine_takes_up_operations_a_dead_process_left_running(
     url = f"sqlite:///{tmp_path / 'ops.db'}"
     settings = engine_settings(lease_ttl_s=1.0)
     async with Engine.from_url(url, registry=ops.registry, settings=settings) as first:
+        # Chunks of 50 ms, so the pause lands before the run could have finished.
         view = await first.execute_incrementally(
-            "count", {"total": 10}, mode="background", budget_ms=0
+            "count", {"total": 10, "chunk_delay_ms": 50}, mode="background", budget_ms=0
         )
         await first.pause(view.operation_id)
         record = await first.store.get_operation(view.operation_id)
