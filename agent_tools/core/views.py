@@ -126,6 +126,14 @@ class OperationTypeInfo(BaseModel):
     )
     input_schema: dict[str, Any]
     default_chunk_size: int
+    adaptive_chunk_size: bool = Field(
+        default=False,
+        description="True when the server tunes the chunk size to the budget (unless you "
+        "pass chunk_size): leave chunk_size out.",
+    )
+    default_priority: int = Field(
+        default=0, description="The priority (0-9) of background runs that name none."
+    )
 
 
 class OperationTypeList(BaseModel):

@@ -69,6 +69,8 @@ def type_list(registry: OperationRegistry) -> OperationTypeList:
                 agent_driven=definition.agent_driven,
                 input_schema=definition.input_schema(),
                 default_chunk_size=definition.chunk_size,
+                adaptive_chunk_size=definition.adaptive_chunk_size,
+                default_priority=definition.priority,
             )
             for definition in registry.all_latest()
         ]

@@ -44,3 +44,12 @@ async def test_file_operation_tunes_its_files_per_chunk(engine: Engine, root: Pa
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"file{number}.txt").write_text(f"line of file {number}\n" * 3)
     await _tuned_run(engine, "file_operation", {"action": "count", "path": str(root / "tree")})
+
+
+async def test_describe_operation_types_says_the_builtins_tune_their_chunks(
+    engine: Engine,
+) -> None:
+    listed = {info.name: info for info in engine.describe_operation_types().operation_types}
+    assert listed["file_operation"].adaptive_chunk_size
+    assert listed["data_processing"].adaptive_chunk_size
+    assert not listed["computation"].adaptive_chunk_size

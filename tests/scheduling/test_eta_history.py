@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from agent_tools import Engine
 from agent_tools.core.eta_history import RunSample, blend, estimate
 from agent_tools.core.records import ExpectedRun, ProgressRecord
+from agent_tools.core.status import OperationStatus
 from agent_tools.core.views import OperationView
 from tests.scheduling.conftest import run_to_end
 
@@ -32,6 +34,12 @@ async def _first_slice(engine: Engine, units: int) -> OperationView:
         "phased_fixed", _task(units, first_chunk_wall_ms=30), budget_ms=FIRST_SLICE_MS
     )
     assert not view.status.is_terminal
+    # The call may return while its chunk still runs; let it rest before the next run counts
+    # work on the shared clock.
+    rested, deadline = view, time.monotonic() + 30
+    while rested.status is not OperationStatus.PAUSED:
+        assert time.monotonic() < deadline, rested
+        rested = await engine.get_progress(view.operation_id, wait_ms=1000)
     return view
 
 

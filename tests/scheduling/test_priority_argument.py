@@ -71,3 +71,12 @@ async def test_an_openai_call_with_a_priority_out_of_range_is_refused(engine: En
     assert output["error"]["code"] == "invalid_input"
     assert "priority" in output["error"]["message"]
     assert (await engine.list_operations()).operations == []
+
+
+async def test_describe_operation_types_tells_the_default_priority_and_adaptive_chunks(
+    engine: Engine,
+) -> None:
+    listed = {info.name: info for info in engine.describe_operation_types().operation_types}
+    assert listed["urgent"].default_priority == 7
+    assert listed["labelled"].default_priority == 0
+    assert not listed["labelled"].adaptive_chunk_size
