@@ -112,7 +112,8 @@ class Settings(BaseModel):
         values: dict[str, Any] = {}
         for name, field in cls.model_fields.items():
             raw = environ.get(ENV_PREFIX + name.upper())
-            if raw is None:
+            # Empty counts as unset, so a launcher can map an optional setting left blank.
+            if not raw:
                 continue
             annotation = str(field.annotation)
             values[name] = raw.split(os.pathsep) if "list" in annotation else raw

@@ -62,28 +62,75 @@ def outside_environment(
 def initialize_over_stdio(
     command: Sequence[str], environment: Mapping[str, str], cwd: Path
 ) -> dict[str, Any]:
-    """Send ``initialize`` on stdin, close it, and return the JSON-RPC result the server wrote.
+    """Start a stdio server, send ``initialize`` and return its result."""
+    return talk_over_stdio(command, environment, cwd)[1]
 
-    Closing stdin is how a client says goodbye over stdio, so the server must answer and exit.
+
+def talk_over_stdio(
+    command: Sequence[str],
+    environment: Mapping[str, str],
+    cwd: Path,
+    requests: Sequence[tuple[str, dict[str, Any]]] = (),
+) -> dict[int, dict[str, Any]]:
+    """``initialize`` (id 1), then each ``(method, params)`` (ids 2, 3, ...): results by id.
+
+    Once every answer is in, stdin is closed, which is how a client says goodbye over stdio:
+    the server must then exit by itself, with status 0.
     """
-    finished = subprocess.run(
+    messages = [
+        INITIALIZE,
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        *(
+            {"jsonrpc": "2.0", "id": number, "method": method, "params": params}
+            for number, (method, params) in enumerate(requests, start=2)
+        ),
+    ]
+    process = subprocess.Popen(
         list(command),
-        input=json.dumps(INITIALIZE) + "\n",
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=dict(environment),
         cwd=cwd,
-        timeout=LAUNCH_TIMEOUT_S,
-        check=False,
     )
-    for line in finished.stdout.splitlines():
-        message = json.loads(line)
-        if message.get("id") == 1:
-            assert "result" in message, message
-            return dict(message["result"])
-    raise AssertionError(
-        f"no initialize answer from {command} (exit {finished.returncode}):\n{finished.stderr}"
-    )
+    assert process.stdin is not None and process.stdout is not None
+    answers: dict[int, dict[str, Any]] = {}
+    errors: list[str] = []
+    everything_answered = threading.Event()
+
+    def read_answers() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            message = json.loads(line)
+            if "id" in message:
+                answers[message["id"]] = message
+            if len(answers) == len(requests) + 1:
+                everything_answered.set()
+        everything_answered.set()
+
+    def read_errors() -> None:
+        assert process.stderr is not None
+        errors.extend(process.stderr)
+
+    threading.Thread(target=read_answers, daemon=True).start()
+    threading.Thread(target=read_errors, daemon=True).start()
+    try:
+        process.stdin.write("".join(json.dumps(message) + "\n" for message in messages))
+        process.stdin.flush()
+        everything_answered.wait(LAUNCH_TIMEOUT_S)
+        process.stdin.close()
+        status = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+    log = "".join(errors)
+    assert len(answers) == len(requests) + 1, f"{command} answered {answers}:\n{log}"
+    assert status == 0, f"{command} exited {status}:\n{log}"
+    for number, answer in answers.items():
+        assert "result" in answer, f"request {number}: {answer}"
+    return {number: dict(answer["result"]) for number, answer in answers.items()}
 
 
 @dataclass

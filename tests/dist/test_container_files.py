@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from agent_tools.settings import ENV_PREFIX, Settings
 from agent_tools.surfaces.auth.http_auth import AuthConfigurationError, http_auth
 from agent_tools.surfaces.auth.token_file import TokenFile
 from agent_tools.surfaces.cli import build_parser, main
+from tests.dist.conftest import uv_command
 from tests.dist.launching import REPOSITORY, http_server, outside_environment
 
 SERVER = REPOSITORY / "server"
@@ -89,12 +91,38 @@ def test_every_file_the_image_copies_exists_and_is_in_the_build_context() -> Non
         for line in (REPOSITORY / ".dockerignore").read_text().splitlines()
         if line.startswith("!")
     }
+    for source in build_stage_sources():
+        assert (REPOSITORY / source).exists(), source
+        assert source in allowed, f"{source} is excluded by .dockerignore"
+
+
+def build_stage_sources() -> list[str]:
+    """What the Dockerfile copies from the build context (not from another stage)."""
+    sources: list[str] = []
     for keyword, rest in instructions():
         if keyword == "COPY" and "--from" not in rest:
-            *sources, _target = shlex.split(rest)
-            for source in sources:
-                assert (REPOSITORY / source).exists(), source
-                assert source in allowed, f"{source} is excluded by .dockerignore"
+            sources += shlex.split(rest)[:-1]
+    return sources
+
+
+@pytest.mark.slow
+def test_the_files_the_image_copies_are_enough_to_build_the_wheel(tmp_path: Path) -> None:
+    context = tmp_path / "context"
+    context.mkdir()
+    for source in build_stage_sources():
+        if (REPOSITORY / source).is_dir():
+            ignored = shutil.ignore_patterns("__pycache__", "*.pyc")
+            shutil.copytree(REPOSITORY / source, context / source, ignore=ignored)
+        else:
+            shutil.copy(REPOSITORY / source, context / source)
+    subprocess.run(
+        [uv_command(), "build", "--wheel", "--quiet", "--out-dir", str(tmp_path / "out"), "."],
+        cwd=context,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    assert list((tmp_path / "out").glob("agent_tools_incremental-*.whl"))
 
 
 def test_the_image_runs_as_a_non_root_user() -> None:

@@ -42,3 +42,9 @@ def test_the_all_extra_is_the_union_of_every_runtime_extra() -> None:
     assert expected <= set(runtime)
     union = {requirement for name in runtime for requirement in extras[name]}
     assert set(extras["all"]) == union
+
+
+def test_the_dev_extra_scripts_test_installs_holds_every_runtime_extra() -> None:
+    extras = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]
+    missing = set(extras["all"]) - set(extras["dev"])
+    assert not missing, f"scripts/test would not install {sorted(missing)}"

@@ -30,12 +30,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--response-max-bytes", type=int, help="result bytes per response (default 32768)"
     )
+    # Several folders after one --root too: a host that expands a list of folders into
+    # separate arguments (an MCP bundle's user_config) can put them all after one flag.
     parser.add_argument(
         "--root",
-        action="append",
+        action="extend",
+        nargs="*",
         type=Path,
         metavar="PATH",
-        help="a folder file operations may touch (repeatable)",
+        help="folders file operations may touch (repeatable; several after one --root)",
     )
     add_flag(
         parser,
