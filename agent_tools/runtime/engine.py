@@ -49,6 +49,7 @@ from agent_tools.runtime.operation_start import check_same_request, new_record, 
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
 from agent_tools.runtime.view_builder import build_view, read_bounded_items
+from agent_tools.runtime.view_cache import ViewCache
 from agent_tools.settings import Settings
 from agent_tools.stores import open_store
 from agent_tools.stores.base import Store
@@ -101,6 +102,7 @@ class Engine:
             self.settings.max_background, max(0.2, self.settings.lease_ttl_s / 3)
         )
         self._process_pool: ProcessPoolExecutor | None = None
+        self._item_less_views = ViewCache()
         self._started = False
         self._start_lock = asyncio.Lock()
         self._runners = Runners(
@@ -496,21 +498,37 @@ class Engine:
         with_items: bool = True,
         limit: int | None = None,
     ) -> OperationView:
-        items: list[ResultItem] = []
-        next_cursor, has_more = None, record.item_count > 0
-        if with_items:
-            items, next_cursor, has_more = await read_bounded_items(
-                self.store,
-                record,
-                cursor,
-                min(limit or self.settings.response_max_items, self.settings.response_max_items),
-                self.settings.response_max_bytes,
-            )
+        held = held_elsewhere(record, self.holder_id, time.time())
+        if not with_items:
+            # Polling get_progress rebuilds nothing until the operation changes.
+            key = ViewCache.key(record, held)
+            view = self._item_less_views.get(record.operation_id, key)
+            if view is None:
+                view = self._build_view(record, [], None, record.item_count > 0, held)
+                self._item_less_views.put(record.operation_id, key, view)
+            return view
+        items, next_cursor, has_more = await read_bounded_items(
+            self.store,
+            record,
+            cursor,
+            min(limit or self.settings.response_max_items, self.settings.response_max_items),
+            self.settings.response_max_bytes,
+        )
+        return self._build_view(record, items, next_cursor, has_more, held)
+
+    def _build_view(
+        self,
+        record: OperationRecord,
+        items: list[ResultItem],
+        next_cursor: str | None,
+        has_more: bool,
+        held: bool,
+    ) -> OperationView:
         return build_view(
             record,
             items=items,
             next_cursor=next_cursor,
             has_more=has_more,
             agent_driven=self._definition_for(record).agent_driven,
-            held_elsewhere=held_elsewhere(record, self.holder_id, time.time()),
+            held_elsewhere=held,
         )
