@@ -20,11 +20,8 @@ from agent_tools.core.errors import AgentToolsError
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
 from agent_tools.surfaces.mcp.progress import progress_reporter
-from agent_tools.surfaces.mcp.results import (
-    InternalToolError,
-    error_result,
-    success_result,
-)
+from agent_tools.surfaces.mcp.result_memo import ResultMemo
+from agent_tools.surfaces.mcp.results import InternalToolError, error_result
 from agent_tools.surfaces.tool_catalog import ToolSpec, catalog_schema, invalid_arguments
 
 logger = logging.getLogger(__name__)
@@ -56,6 +53,7 @@ class CatalogTools:
         if operation_tools is not None:
             self._tools += operation_tools.tools
         self._input_schemas = {tool.name: tool.input_schema for tool in self._tools}
+        self._results = ResultMemo()
 
     def input_schema(self, name: str) -> dict[str, Any] | None:
         """A tool's input schema, for the SDK's header validation on modern HTTP."""
@@ -87,7 +85,7 @@ class CatalogTools:
         except Exception as error:
             logger.exception("tool %s failed", params.name)
             return error_result(InternalToolError(params.name, error))
-        return success_result(result)
+        return self._results.success_result(result)
 
     def _describe(self, definition: ToolSpec) -> Tool:
         input_schema, description = catalog_schema(definition, self._engine.registry)
