@@ -7,6 +7,7 @@ from collections import OrderedDict
 from mcp_types import CallToolResult
 from pydantic import BaseModel
 
+from agent_tools.core.views import OperationView
 from agent_tools.surfaces.mcp.results import success_result
 
 DEFAULT_CAPACITY = 256
@@ -16,8 +17,10 @@ class ResultMemo:
     """``success_result`` of the most recent values, reused when the very same object returns.
 
     The engine returns one shared view per operation while it is unchanged (a poll of
-    ``get_progress``); its structured content and texts are then built once. Each
-    entry holds its value, so an object id is never reused while it is remembered.
+    ``get_progress``); its structured content and texts are then built once. Only
+    such views (without items) are remembered: other values are built per call and
+    would only hold memory. Each entry holds its value, so an object id is never
+    reused while it is remembered.
     """
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
@@ -30,6 +33,8 @@ class ResultMemo:
             self._results.move_to_end(id(value))
             return remembered[1]
         result = success_result(value)
+        if not isinstance(value, OperationView) or value.items:
+            return result
         self._results[id(value)] = (value, result)
         while len(self._results) > self._capacity:
             self._results.popitem(last=False)
