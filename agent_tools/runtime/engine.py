@@ -48,6 +48,7 @@ from agent_tools.runtime.run_history import with_expected_duration
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
 from agent_tools.runtime.view_builder import read_view
+from agent_tools.runtime.view_cache import ViewCache
 from agent_tools.settings import Settings
 from agent_tools.stores import open_store
 from agent_tools.stores.base import Store
@@ -108,6 +109,7 @@ class Engine:
             aging_s=self.settings.priority_aging_s,
         )
         self._process_pool: ProcessPoolExecutor | None = None
+        self._item_less_views = ViewCache()
         self._started = False
         self._start_lock = asyncio.Lock()
         self._runners = Runners(
@@ -470,13 +472,23 @@ class Engine:
         limit: int | None = None,
     ) -> OperationView:
         """The operation's view; with ``with_items``, the items after ``cursor`` too."""
+        held = held_elsewhere(record, self.holder_id, time.time())
+        key = ViewCache.key(record, held)
+        if not with_items:
+            # Polling get_progress rebuilds nothing until the operation changes.
+            cached = self._item_less_views.get(record.operation_id, key)
+            if cached is not None:
+                return cached
         max_items = self.settings.response_max_items
-        return await read_view(
+        view = await read_view(
             self.store,
             record,
             cursor=cursor if with_items else None,
             max_items=min(limit or max_items, max_items) if with_items else 0,
             max_bytes=self.settings.response_max_bytes,
             agent_driven=self._definition_for(record).agent_driven,
-            held_elsewhere=held_elsewhere(record, self.holder_id, time.time()),
+            held_elsewhere=held,
         )
+        if not with_items:
+            self._item_less_views.put(record.operation_id, key, view)
+        return view

@@ -27,7 +27,6 @@ from agent_tools.surfaces.mcp.prompts import OperationPrompts
 from agent_tools.surfaces.mcp.resources import OperationResources
 from agent_tools.surfaces.mcp.subscriptions import ResourceSubscriptions
 from agent_tools.surfaces.mcp.tools import CatalogTools
-from agent_tools.surfaces.mcp_tasks import TasksExtension
 from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
 from agent_tools.version import __version__
 
@@ -102,6 +101,9 @@ def _install_tasks(
     catalog: CatalogTools,
 ) -> None:
     """Apply the tasks extension as the SDK's ``MCPServer`` applies extensions."""
+    # Loaded only for a server that exposes operation tools: the default start skips it.
+    from agent_tools.surfaces.mcp_tasks import TasksExtension
+
     extension = TasksExtension(engine, operation_tools)
     for method in extension.methods():
         server.add_request_handler(

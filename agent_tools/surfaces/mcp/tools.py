@@ -17,10 +17,11 @@ from agent_tools.core.errors import AgentToolsError
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
 from agent_tools.surfaces.mcp.progress import progress_reporter
+from agent_tools.surfaces.mcp.result_memo import ResultMemo
 from agent_tools.surfaces.mcp.results import tool_result
 from agent_tools.surfaces.mcp.tool_listing import catalog_tool
 from agent_tools.surfaces.tool_catalog import ToolSpec
-from agent_tools.surfaces.tool_outcome import refused, run_tool
+from agent_tools.surfaces.tool_outcome import ToolSuccess, refused, run_tool
 
 
 class UnknownToolError(AgentToolsError):
@@ -49,6 +50,7 @@ class CatalogTools:
         if operation_tools is not None:
             self._tools += operation_tools.tools
         self._input_schemas = {tool.name: tool.input_schema for tool in self._tools}
+        self._results = ResultMemo()
 
     def input_schema(self, name: str) -> dict[str, Any] | None:
         """A tool's input schema, for the SDK's header validation on modern HTTP."""
@@ -72,4 +74,6 @@ class CatalogTools:
             params.arguments or {},
             on_progress=progress_reporter(context),
         )
+        if isinstance(outcome, ToolSuccess):
+            return self._results.success_result(outcome.result)
         return tool_result(outcome)
