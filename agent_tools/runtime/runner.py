@@ -58,6 +58,10 @@ Step = Literal["next", "stopped", "ended"]
 """After one chunk: run the next, stop at this boundary (and commit), or the run is over."""
 
 CHUNK_ESTIMATE_SMOOTHING = 0.5
+YIELD_EVERY_S = 0.002
+"""Async chunks that never wait and commits on the loop thread would otherwise keep the
+event loop to themselves for a whole slice; a pass through the loop per chunk would
+cost more than a short chunk."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +110,12 @@ class OperationRunner:
         self.run_until = run_until
         self._rest_status = rest_status
         self._stop_reason: StopReason | None = None
-        self._chunk_task: asyncio.Task[ChunkResult] | None = None
+        self._task: asyncio.Task[None] | None = None
         self._chunk_progress: ChunkProgress | None = None
+        """Set while a chunk runs."""
+        self._interrupting = False
+        """Whether request_stop cancelled the runner task to cut an async chunk short."""
+        self._yielded_at = time.monotonic()
         self._listeners: set[ProgressListener] = set()
         self._chunk_estimate_s: float | None = None
         self._chunks_this_run = 0
@@ -139,11 +147,22 @@ class OperationRunner:
         if self._stop_reason in ("cancel", "lease_lost"):
             return
         self._stop_reason = reason
-        if reason in ("cancel", "lease_lost"):
-            if self._chunk_progress is not None:
-                self._chunk_progress.request_cancel()
-            if self._chunk_task is not None and self._definition.run_in == "event_loop":
-                self._chunk_task.cancel()
+        if reason in ("cancel", "lease_lost") and self._chunk_progress is not None:
+            self._chunk_progress.request_cancel()
+            if self._definition.run_in == "event_loop":
+                self._interrupt_chunk()
+
+    def _interrupt_chunk(self) -> None:
+        """Cancel the runner task, which is suspended inside the async chunk right now.
+
+        The chunk runs in the runner's own task, not one of its own: a task per
+        chunk costs more than a short chunk. The CancelledError this raises is
+        taken back (``uncancel``) once the chunk is left, so only a cancel of the
+        runner from outside ends the task.
+        """
+        if self._task is not None and not self._interrupting:
+            self._interrupting = True
+            self._task.cancel()
 
     def _emit(self, step: float, total: float | None, message: str | None) -> None:
         for listener in list(self._listeners):
@@ -151,6 +170,7 @@ class OperationRunner:
 
     async def run(self) -> None:
         """The runner task: chunks, checkpoints and lease renewal."""
+        self._task = asyncio.current_task()
         renewer = asyncio.create_task(self._renew_lease())
         try:
             await self._run_chunks()
@@ -247,7 +267,7 @@ class OperationRunner:
             await self._fail(pending, self._timeout(spent))
             return "ended"
         except asyncio.CancelledError:
-            if self._stop_reason in ("cancel", "lease_lost") and not _being_cancelled():
+            if self._taken_back():
                 return "stopped"
             raise
         except ChunkAttemptsExhausted as exhausted:
@@ -290,19 +310,34 @@ class OperationRunner:
             else settings.chunk_timeout_ms / 1000,
             process_pool=self._env.process_pool() if self._definition.run_in == "process" else None,
         )
-        # A task of its own, so that a cancel can interrupt an async chunk (request_stop).
         self._chunk_progress = chunk_progress
-        self._chunk_task = asyncio.ensure_future(
-            chunk if left_s is None else asyncio.wait_for(chunk, left_s)
-        )
         try:
-            return await self._chunk_task
+            result = await (chunk if left_s is None else asyncio.wait_for(chunk, left_s))
         except TimeoutError:
             chunk_progress.request_cancel()
             raise
         finally:
-            self._chunk_task = None
             self._chunk_progress = None
+        # A chunk that swallowed the interruption returned normally: take it back as well.
+        self._taken_back()
+        await self._yield_now_and_then()
+        return result
+
+    def _taken_back(self) -> bool:
+        """Undo the runner's own interruption of a chunk; whether there was one."""
+        if not self._interrupting:
+            return False
+        self._interrupting = False
+        task = asyncio.current_task()
+        assert task is not None
+        return task.uncancel() == 0
+
+    async def _yield_now_and_then(self) -> None:
+        """Let other tasks run at least every YIELD_EVERY_S while chunks never wait."""
+        now = time.monotonic()
+        if now - self._yielded_at >= YIELD_EVERY_S:
+            self._yielded_at = now
+            await asyncio.sleep(0)
 
     async def _commit_after_chunk(self, pending: PendingCheckpoint, result: ChunkResult) -> Step:
         """Commit when the chunk asked something, completed the run, or a checkpoint is due."""
@@ -393,9 +428,3 @@ def _answers_by_name(input_round: InputRound | None) -> dict[str, InputResponse]
 
 def _as_float(value: int | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _being_cancelled() -> bool:
-    """Whether the runner task itself is being cancelled (not only its chunk)."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0

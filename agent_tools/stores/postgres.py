@@ -30,7 +30,7 @@ SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 POOL_MAX_SIZE = 10
 
 _COMMIT_IN_ONE_STATEMENT = {
-    release: (
+    key: (
         f"WITH updated AS ({update}), "
         "new_items AS (INSERT INTO items (operation_id, seq, output) "
         "SELECT $1, updated.item_count - $10 + position, output "
@@ -39,7 +39,7 @@ _COMMIT_IN_ONE_STATEMENT = {
         "SELECT $1, $14, $17, $18 FROM updated) "
         "SELECT item_count FROM updated, pg_notify($19, $1)"
     )
-    for release, update in plans.CHECKPOINT_UPDATE.items()
+    for key, update in plans.CHECKPOINT_UPDATE.items()
 }
 """The checkpoint plan's statements fused into one: PostgreSQL runs the
 data-modifying parts atomically, and the items, event and NOTIFY happen only if
@@ -118,7 +118,7 @@ class PostgresStore(SqlStore):
     async def commit_checkpoint(self, checkpoint: Checkpoint) -> CommitOutcome:
         async with self._connection() as connection:
             item_count = await connection.fetchval(
-                _COMMIT_IN_ONE_STATEMENT[checkpoint.release_lease],
+                _COMMIT_IN_ONE_STATEMENT[plans.checkpoint_update_key(checkpoint)],
                 *plans.checkpoint_parameters(checkpoint),
                 [dump(output) for output in checkpoint.items],
                 checkpoint.event.kind,
