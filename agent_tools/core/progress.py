@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agent_tools.core.definitions import ProgressUpdate
 from agent_tools.core.records import STEP_LABELS_KEPT, ProgressRecord
+from agent_tools.core.trusted import trusted
 
 RATE_SMOOTHING = 0.3
 """Weight of the newest rate sample; the rest is the previous estimate."""
@@ -60,7 +61,8 @@ def advance(
     labels = progress.steps_completed
     if update.label:
         labels = [*labels, update.label][-STEP_LABELS_KEPT:]
-    return ProgressRecord.model_construct(
+    return trusted(
+        ProgressRecord,
         current_step=current,
         total_steps=total,
         rate_per_second=None if rate is None else round(rate, 6),

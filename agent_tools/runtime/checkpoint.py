@@ -26,6 +26,7 @@ from agent_tools.core.records import (
     ProgressRecord,
 )
 from agent_tools.core.status import OperationStatus
+from agent_tools.core.trusted import trusted
 from agent_tools.stores.base import Store
 
 StopReason = Literal["pause", "cancel", "lease_lost", "shutdown"]
@@ -76,7 +77,8 @@ class PendingCheckpoint:
 
     def chunk_event(self, kind: str) -> Event:
         """The audit event of a commit that covers the pending chunks."""
-        return Event.model_construct(
+        return trusted(
+            Event,
             kind=kind,
             at=time.time(),
             detail={"first_chunk": self.first_chunk, "next_chunk": self.next_index},
@@ -121,7 +123,8 @@ class PendingCheckpoint:
         terminal = target.is_terminal
         retention = self._record.settings.retention_s
         # Every part was validated on its way in; skip validating them again per chunk.
-        return Checkpoint.model_construct(
+        return trusted(
+            Checkpoint,
             operation_id=self._record.operation_id,
             lease_token=self._lease.token,
             expected_status=OperationStatus.RUNNING,
