@@ -14,8 +14,6 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, JsonValue
@@ -24,7 +22,6 @@ from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.definitions import ChunkResult, OperationType
 from agent_tools.core.errors import AgentToolsError, OperationTimeoutError
 from agent_tools.core.input_requests import InputResponse, InputRound
-from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.progress import advance, time_left_s
 from agent_tools.core.records import (
     Checkpoint,
@@ -41,7 +38,7 @@ from agent_tools.runtime.checkpoint import (
     error_info,
 )
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
-from agent_tools.stores.base import Store
+from agent_tools.runtime.runner_environment import RunnerEnvironment
 
 __all__ = [
     "OperationRunner",
@@ -62,32 +59,6 @@ YIELD_EVERY_S = 0.002
 """Async chunks that never wait and commits on the loop thread would otherwise keep the
 event loop to themselves for a whole slice; a pass through the loop per chunk would
 cost more than a short chunk."""
-
-
-@dataclass(frozen=True)
-class RunnerEnvironment:
-    """What every runner of an engine shares."""
-
-    store: Store
-    holder_id: str
-    policy: ExecutionPolicy
-    inline_grace_s: float
-    background_lease_ttl_s: float
-    process_pool: Callable[[], Executor]
-
-    def lease_ttl_s(self, inline: bool, run_until: float) -> float:
-        """How long a lease taken or renewed now must last.
-
-        Inline: until the slice's end plus the grace, so a crashed server's
-        operation is free soon after its caller's budget; background: the TTL.
-        """
-        if not inline:
-            return self.background_lease_ttl_s
-        return max(0.0, run_until - time.monotonic()) + self.inline_grace_s
-
-    def renew_every_s(self, inline: bool) -> float:
-        """Renew at a third of the lease's span, so two renewals may fail before it ends."""
-        return (self.inline_grace_s if inline else self.background_lease_ttl_s) / 3
 
 
 class OperationRunner:
