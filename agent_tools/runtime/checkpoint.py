@@ -2,8 +2,8 @@
 
 A runner keeps one :class:`PendingCheckpoint`. Each finished chunk is added to it;
 when a checkpoint is due (or the run ends) it is taken as one
-:class:`~agent_tools.core.records.Checkpoint` and starts over, and
-:func:`commit_following_pause` commits it in one store transaction under the lease.
+:class:`~agent_tools.core.records.Checkpoint` and starts over, and commits
+itself in one store transaction under the lease (:func:`commit_following_pause`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,10 @@ def error_info(error: AgentToolsError) -> ErrorInfo:
 class PendingCheckpoint:
     """State, progress and items not yet committed, and the commit that writes them."""
 
-    def __init__(self, definition: OperationType, record: OperationRecord, lease: Lease) -> None:
+    def __init__(
+        self, store: Store, definition: OperationType, record: OperationRecord, lease: Lease
+    ) -> None:
+        self._store = store
         self._definition = definition
         self._record = record
         self._lease = lease
@@ -111,6 +114,19 @@ class PendingCheckpoint:
         self.first_chunk = self.next_index
         self._committed_at = time.monotonic()
         return checkpoint
+
+    async def commit(
+        self,
+        target: OperationStatus,
+        event: Event,
+        *,
+        result: JsonValue = None,
+        error: ErrorInfo | None = None,
+        keep_lease: bool = False,
+    ) -> tuple[CommitOutcome, StopReason | None]:
+        """Commit the pending work as ``target`` under the lease; why the run must stop, if so."""
+        checkpoint = self.take(target, event, result=result, error=error, keep_lease=keep_lease)
+        return await commit_following_pause(self._store, self._lease, checkpoint)
 
     def _checkpoint(
         self,

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
 from pydantic import BaseModel, JsonValue
@@ -24,7 +24,6 @@ from agent_tools.core.errors import AgentToolsError, OperationTimeoutError
 from agent_tools.core.input_requests import InputResponse, InputRound
 from agent_tools.core.progress import advance, time_left_s
 from agent_tools.core.records import (
-    Checkpoint,
     CommitOutcome,
     Lease,
     OperationRecord,
@@ -34,7 +33,6 @@ from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.checkpoint import (
     PendingCheckpoint,
     StopReason,
-    commit_following_pause,
     error_info,
 )
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
@@ -202,7 +200,7 @@ class OperationRunner:
 
     async def _run_chunks(self) -> None:
         record = self._record
-        pending = PendingCheckpoint(self._definition, record, self._lease)
+        pending = PendingCheckpoint(self._env.store, self._definition, record, self._lease)
         input_value = self._definition.input_model.model_validate(record.input)
         answers = _answers_by_name(record.input_round)
         while self._should_start_chunk():
@@ -328,10 +326,10 @@ class OperationRunner:
             self.more_work = False
             return "ended"
         if pending.due():
-            checkpoint = pending.take(
+            committed = pending.commit(
                 OperationStatus.RUNNING, pending.chunk_event("checkpoint"), keep_lease=True
             )
-            if await self._write(checkpoint) != "committed":
+            if await self._follow(committed) != "committed":
                 return "ended"
         return "next"
 
@@ -344,21 +342,24 @@ class OperationRunner:
         result: JsonValue = None,
     ) -> CommitOutcome:
         """Commit the pending work as ``target`` with an event of ``kind``, giving up the lease."""
-        return await self._write(pending.take(target, pending.chunk_event(kind), result=result))
+        return await self._follow(pending.commit(target, pending.chunk_event(kind), result=result))
 
-    async def _write(self, checkpoint: Checkpoint) -> CommitOutcome:
-        """Commit ``checkpoint`` (see :func:`commit_following_pause`); follow a stop it reveals."""
-        outcome, stop = await commit_following_pause(self._env.store, self._lease, checkpoint)
+    async def _follow(
+        self, commit: Awaitable[tuple[CommitOutcome, StopReason | None]]
+    ) -> CommitOutcome:
+        """Await a commit of the pending checkpoint; stop the run if the commit says so."""
+        outcome, stop = await commit
         if stop is not None:
             self.request_stop(stop)
         return outcome
 
     async def _fail(self, pending: PendingCheckpoint, error: AgentToolsError) -> None:
         """Commit the run ``failed`` with ``error``, keeping the work done so far."""
-        failed = pending.take(
-            OperationStatus.FAILED, pending.failure_event(error), error=error_info(error)
+        await self._follow(
+            pending.commit(
+                OperationStatus.FAILED, pending.failure_event(error), error=error_info(error)
+            )
         )
-        await self._write(failed)
         self.more_work = False
 
     async def _finish_run(self, pending: PendingCheckpoint) -> None:
