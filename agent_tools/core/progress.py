@@ -5,6 +5,7 @@ from __future__ import annotations
 from agent_tools.core.definitions import ProgressUpdate
 from agent_tools.core.eta_history import blend
 from agent_tools.core.records import STEP_LABELS_KEPT, ProgressRecord
+from agent_tools.core.trusted import trusted
 
 RATE_SMOOTHING = 0.3
 """Weight of the newest rate sample; the rest is the previous estimate."""
@@ -80,7 +81,8 @@ def advance(
     if update.label:
         labels = [*labels, update.label][-STEP_LABELS_KEPT:]
     return blend(
-        ProgressRecord.model_construct(
+        trusted(
+            ProgressRecord,
             current_step=current,
             total_steps=total,
             rate_per_second=None if rate is None else round(rate, 6),
@@ -88,10 +90,12 @@ def advance(
             eta_low_seconds=low,
             eta_high_seconds=high,
             eta_basis=None if eta is None else "current_run",
+            expected=progress.expected,
             steps_completed=labels,
             message=update.message if update.message is not None else progress.message,
             active_seconds=round(progress.active_seconds + elapsed_s, 6),
-            expected=progress.expected,
+            chunk_size=progress.chunk_size,
+            seconds_per_unit=progress.seconds_per_unit,
         )
     )
 

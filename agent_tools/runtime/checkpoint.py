@@ -2,8 +2,8 @@
 
 A runner keeps one :class:`PendingCheckpoint`. Each finished chunk is added to it;
 when a checkpoint is due (or the run ends) it is taken as one
-:class:`~agent_tools.core.records.Checkpoint` and starts over, and
-:func:`commit_following_pause` commits it in one store transaction under the lease.
+:class:`~agent_tools.core.records.Checkpoint` and starts over, and commits
+itself in one store transaction under the lease (:func:`commit_following_pause`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from agent_tools.core.records import (
     ProgressRecord,
 )
 from agent_tools.core.status import OperationStatus
+from agent_tools.core.trusted import trusted
 from agent_tools.stores.base import Store
 
 StopReason = Literal["pause", "cancel", "lease_lost", "shutdown"]
@@ -39,7 +40,10 @@ def error_info(error: AgentToolsError) -> ErrorInfo:
 class PendingCheckpoint:
     """State, progress and items not yet committed, and the commit that writes them."""
 
-    def __init__(self, definition: OperationType, record: OperationRecord, lease: Lease) -> None:
+    def __init__(
+        self, store: Store, definition: OperationType, record: OperationRecord, lease: Lease
+    ) -> None:
+        self._store = store
         self._definition = definition
         self._record = record
         self._lease = lease
@@ -76,7 +80,8 @@ class PendingCheckpoint:
 
     def chunk_event(self, kind: str) -> Event:
         """The audit event of a commit that covers the pending chunks."""
-        return Event.model_construct(
+        return trusted(
+            Event,
             kind=kind,
             at=time.time(),
             detail={"first_chunk": self.first_chunk, "next_chunk": self.next_index},
@@ -110,6 +115,19 @@ class PendingCheckpoint:
         self._committed_at = time.monotonic()
         return checkpoint
 
+    async def commit(
+        self,
+        target: OperationStatus,
+        event: Event,
+        *,
+        result: JsonValue = None,
+        error: ErrorInfo | None = None,
+        keep_lease: bool = False,
+    ) -> tuple[CommitOutcome, StopReason | None]:
+        """Commit the pending work as ``target`` under the lease; why the run must stop, if so."""
+        checkpoint = self.take(target, event, result=result, error=error, keep_lease=keep_lease)
+        return await commit_following_pause(self._store, self._lease, checkpoint)
+
     def _checkpoint(
         self,
         target: OperationStatus,
@@ -121,7 +139,8 @@ class PendingCheckpoint:
         terminal = target.is_terminal
         retention = self._record.settings.retention_s
         # Every part was validated on its way in; skip validating them again per chunk.
-        return Checkpoint.model_construct(
+        return trusted(
+            Checkpoint,
             operation_id=self._record.operation_id,
             lease_token=self._lease.token,
             expected_status=OperationStatus.RUNNING,

@@ -7,6 +7,7 @@ import importlib
 import logging
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -60,40 +61,45 @@ def _coerce(value: Any, definition: OperationType) -> ChunkResult:
         ) from invalid
 
 
-async def _attempt(
-    definition: OperationType,
-    input_value: BaseModel,
-    state: Any,
-    progress: ChunkProgress,
-    timeout_s: float | None,
-    process_pool: Executor | None,
-) -> ChunkResult:
-    function = definition.chunk_function
-    assert function is not None, "agent-driven types have no chunk function"
-    index = progress.chunk_index
-    if definition.run_in == "event_loop":
-        awaitable = function(input_value, state, progress, index)
-    elif definition.run_in == "thread":
-        awaitable = asyncio.to_thread(function, input_value, state, progress, index)
-    else:
-        loop = asyncio.get_running_loop()
-        awaitable = loop.run_in_executor(
-            process_pool,
-            _call_by_name,
-            function.__module__,
-            function.__qualname__,
-            input_value,
-            state,
-            progress,
-            index,
-        )
-    try:
-        # wait_for wraps its argument in a task even without a timeout; skip that per chunk.
-        value = await (awaitable if timeout_s is None else asyncio.wait_for(awaitable, timeout_s))
-    except TimeoutError:
-        progress.request_cancel()
-        raise ChunkTimeoutError(index, int((timeout_s or 0) * 1000)) from None
-    return _coerce(value, definition)
+@dataclass(frozen=True)
+class _ChunkCall:
+    """One chunk function call, made again on every attempt."""
+
+    definition: OperationType
+    input_value: BaseModel
+    state: Any
+    progress: ChunkProgress
+    timeout_s: float | None
+    process_pool: Executor | None
+
+    async def attempt(self) -> ChunkResult:
+        function = self.definition.chunk_function
+        assert function is not None, "agent-driven types have no chunk function"
+        arguments = (self.input_value, self.state, self.progress, self.progress.chunk_index)
+        if self.definition.run_in == "event_loop":
+            awaitable = function(*arguments)
+        elif self.definition.run_in == "thread":
+            awaitable = asyncio.to_thread(function, *arguments)
+        else:
+            awaitable = asyncio.get_running_loop().run_in_executor(
+                self.process_pool,
+                _call_by_name,
+                function.__module__,
+                function.__qualname__,
+                *arguments,
+            )
+        timeout_s = self.timeout_s
+        try:
+            # wait_for wraps its argument in a task even without a timeout; skip that per chunk.
+            value = await (
+                awaitable if timeout_s is None else asyncio.wait_for(awaitable, timeout_s)
+            )
+        except TimeoutError:
+            self.progress.request_cancel()
+            raise ChunkTimeoutError(
+                self.progress.chunk_index, int((timeout_s or 0) * 1000)
+            ) from None
+        return _coerce(value, self.definition)
 
 
 async def run_chunk(
@@ -112,11 +118,12 @@ async def run_chunk(
     chunk cannot succeed.
     """
     policy = definition.retry
+    call = _ChunkCall(definition, input_value, state, progress, timeout_s, process_pool)
     attempt = 1
     while True:
         progress.attempt = attempt
         try:
-            return await _attempt(definition, input_value, state, progress, timeout_s, process_pool)
+            return await call.attempt()
         except ChunkTimeoutError as timeout:
             failure: AgentToolsError = timeout
         except AgentToolsError as deliberate:

@@ -48,12 +48,17 @@ async def change_status_or_explain(
         )
         if changed is not None:
             return changed
-        fresh = await store.get_operation(current.operation_id)
-        if fresh is None:
-            raise OperationNotFoundError(current.operation_id)
-        current = fresh
+        current = await reread(store, current.operation_id)
     check_transition(current.operation_id, current.status, target)
     return current
+
+
+async def reread(store: Store, operation_id: str) -> OperationRecord:
+    """The record as another writer left it, after a compare-and-set found it changed."""
+    fresh = await store.get_operation(operation_id)
+    if fresh is None:
+        raise OperationNotFoundError(operation_id)
+    return fresh
 
 
 def to_running(record: OperationRecord) -> StatusChange:

@@ -17,15 +17,13 @@ from agent_tools.core.errors import (
     InputNotRequestedError,
     InvalidInputError,
     OperationBusyError,
-    OperationNotFoundError,
     validation_problems,
 )
 from agent_tools.core.input_requests import InputResponse, InputRound, answer_problems
 from agent_tools.core.records import Event, InputRoundChange, OperationRecord, open_questions
 from agent_tools.core.status import OperationStatus
+from agent_tools.runtime.control import CAS_ATTEMPTS, reread
 from agent_tools.stores.base import Store
-
-CAS_ATTEMPTS = 5
 
 
 def parse_responses(responses: Mapping[str, Any]) -> dict[str, InputResponse]:
@@ -114,8 +112,5 @@ async def record_answers(
         )
         if saved is not None:
             return saved
-        fresh = await store.get_operation(current.operation_id)
-        if fresh is None:
-            raise OperationNotFoundError(current.operation_id)
-        current = fresh
+        current = await reread(store, current.operation_id)
     raise OperationBusyError(current.operation_id, "other writers")

@@ -13,9 +13,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable
-from concurrent.futures import Executor
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
 from pydantic import BaseModel, JsonValue
@@ -24,10 +22,8 @@ from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.definitions import ChunkResult, OperationType
 from agent_tools.core.errors import AgentToolsError, OperationTimeoutError
 from agent_tools.core.input_requests import InputResponse, InputRound
-from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.progress import advance, time_left_s
 from agent_tools.core.records import (
-    Checkpoint,
     CommitOutcome,
     Lease,
     OperationRecord,
@@ -37,14 +33,13 @@ from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.checkpoint import (
     PendingCheckpoint,
     StopReason,
-    commit_following_pause,
     error_info,
 )
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
 from agent_tools.runtime.chunk_sizing import sizer_for
-from agent_tools.runtime.observer import NO_OBSERVER, ObservedOperation, RuntimeObserver
+from agent_tools.runtime.observer import ObservedOperation
 from agent_tools.runtime.run_history import remember_run
-from agent_tools.stores.base import Store
+from agent_tools.runtime.runner_environment import RunnerEnvironment
 
 __all__ = [
     "OperationRunner",
@@ -61,37 +56,10 @@ Step = Literal["next", "stopped", "ended"]
 """After one chunk: run the next, stop at this boundary (and commit), or the run is over."""
 
 CHUNK_ESTIMATE_SMOOTHING = 0.5
-
-
-@dataclass(frozen=True)
-class RunnerEnvironment:
-    """What every runner of an engine shares."""
-
-    store: Store
-    holder_id: str
-    policy: ExecutionPolicy
-    inline_grace_s: float
-    background_lease_ttl_s: float
-    process_pool: Callable[[], Executor]
-    default_budget_s: float = 4.0
-    """The budget a background run sizes adaptive chunks by (a call's own budget inline)."""
-    work_clock: Callable[[], float] = time.monotonic
-    """Measures the work a chunk did: active time, rate, ETA and chunk sizing (tests count work)."""
-    observer: RuntimeObserver = NO_OBSERVER
-
-    def lease_ttl_s(self, inline: bool, run_until: float) -> float:
-        """How long a lease taken or renewed now must last.
-
-        Inline: until the slice's end plus the grace, so a crashed server's
-        operation is free soon after its caller's budget; background: the TTL.
-        """
-        if not inline:
-            return self.background_lease_ttl_s
-        return max(0.0, run_until - time.monotonic()) + self.inline_grace_s
-
-    def renew_every_s(self, inline: bool) -> float:
-        """Renew at a third of the lease's span, so two renewals may fail before it ends."""
-        return (self.inline_grace_s if inline else self.background_lease_ttl_s) / 3
+YIELD_EVERY_S = 0.002
+"""Async chunks that never wait and commits on the loop thread would otherwise keep the
+event loop to themselves for a whole slice; a pass through the loop per chunk would
+cost more than a short chunk."""
 
 
 class OperationRunner:
@@ -110,24 +78,28 @@ class OperationRunner:
         self._env = environment
         self._definition = definition
         self._record = record
-        self._observed = ObservedOperation(record.operation_id, record.operation_type)
         self._lease = lease
         self.run_until = run_until
         self._rest_status = rest_status
         self._stop_reason: StopReason | None = None
-        self._chunk_task: asyncio.Task[ChunkResult] | None = None
+        self._task: asyncio.Task[None] | None = None
         self._chunk_progress: ChunkProgress | None = None
+        """Set while a chunk runs."""
+        self._interrupting = False
+        """Whether request_stop cancelled the runner task to cut an async chunk short."""
+        self._yielded_at = time.monotonic()
         self._listeners: set[ProgressListener] = set()
         self._chunk_estimate_s: float | None = None
         self._chunks_this_run = 0
-        self._last_chunk_size = record.settings.chunk_size
-        self._chunk_was_cut = False
+        self._observed = ObservedOperation(record.operation_id, record.operation_type)
         slice_s = run_until - time.monotonic()
         self._sizer = sizer_for(
             record.settings,
             record.progress,
             slice_s if rest_status is OperationStatus.PAUSED else environment.default_budget_s,
         )
+        self._last_chunk_size = record.settings.chunk_size
+        self._chunk_was_cut = False
         self.accepting = True
         self.finished = asyncio.Event()
         self.more_work = True
@@ -156,11 +128,22 @@ class OperationRunner:
         if self._stop_reason in ("cancel", "lease_lost"):
             return
         self._stop_reason = reason
-        if reason in ("cancel", "lease_lost"):
-            if self._chunk_progress is not None:
-                self._chunk_progress.request_cancel()
-            if self._chunk_task is not None and self._definition.run_in == "event_loop":
-                self._chunk_task.cancel()
+        if reason in ("cancel", "lease_lost") and self._chunk_progress is not None:
+            self._chunk_progress.request_cancel()
+            if self._definition.run_in == "event_loop":
+                self._interrupt_chunk()
+
+    def _interrupt_chunk(self) -> None:
+        """Cancel the runner task, which is suspended inside the async chunk right now.
+
+        The chunk runs in the runner's own task, not one of its own: a task per
+        chunk costs more than a short chunk. The CancelledError this raises is
+        taken back (``uncancel``) once the chunk is left, so only a cancel of the
+        runner from outside ends the task.
+        """
+        if self._task is not None and not self._interrupting:
+            self._interrupting = True
+            self._task.cancel()
 
     def _emit(self, step: float, total: float | None, message: str | None) -> None:
         for listener in list(self._listeners):
@@ -168,6 +151,7 @@ class OperationRunner:
 
     async def run(self) -> None:
         """The runner task: chunks, checkpoints and lease renewal."""
+        self._task = asyncio.current_task()
         renewer = asyncio.create_task(self._renew_lease())
         observed_slice = self._env.observer.slice_started(self._observed, inline=self.is_inline)
         try:
@@ -233,7 +217,7 @@ class OperationRunner:
 
     async def _run_chunks(self) -> None:
         record = self._record
-        pending = PendingCheckpoint(self._definition, record, self._lease)
+        pending = PendingCheckpoint(self._env.store, self._definition, record, self._lease)
         input_value = self._definition.input_model.model_validate(record.input)
         answers = _answers_by_name(record.input_round)
         while self._should_start_chunk():
@@ -270,7 +254,7 @@ class OperationRunner:
             await self._fail(pending, self._timeout(spent))
             return "ended"
         except asyncio.CancelledError:
-            if self._stop_reason in ("cancel", "lease_lost") and not _being_cancelled():
+            if self._taken_back():
                 return "stopped"
             raise
         except ChunkAttemptsExhausted as exhausted:
@@ -319,14 +303,10 @@ class OperationRunner:
             else settings.chunk_timeout_ms / 1000,
             process_pool=self._env.process_pool() if self._definition.run_in == "process" else None,
         )
-        observed_chunk = self._env.observer.chunk_started(self._observed, pending.next_index)
-        # A task of its own, so that a cancel can interrupt an async chunk (request_stop).
         self._chunk_progress = chunk_progress
-        self._chunk_task = asyncio.ensure_future(
-            chunk if left_s is None else asyncio.wait_for(chunk, left_s)
-        )
+        observed_chunk = self._env.observer.chunk_started(self._observed, pending.next_index)
         try:
-            return await self._chunk_task
+            result = await (chunk if left_s is None else asyncio.wait_for(chunk, left_s))
         except TimeoutError:
             observed_chunk.failed("timeout")
             chunk_progress.request_cancel()
@@ -335,11 +315,30 @@ class OperationRunner:
             observed_chunk.failed(exhausted.error.code)
             raise
         finally:
-            observed_chunk.finished(chunk_progress.attempt)
-            self._chunk_task = None
             self._chunk_progress = None
+            observed_chunk.finished(chunk_progress.attempt)
             self._last_chunk_size = chunk_progress.chunk_size
             self._chunk_was_cut = chunk_progress.cancel_requested
+        # A chunk that swallowed the interruption returned normally: take it back as well.
+        self._taken_back()
+        await self._yield_now_and_then()
+        return result
+
+    def _taken_back(self) -> bool:
+        """Undo the runner's own interruption of a chunk; whether there was one."""
+        if not self._interrupting:
+            return False
+        self._interrupting = False
+        task = asyncio.current_task()
+        assert task is not None
+        return task.uncancel() == 0
+
+    async def _yield_now_and_then(self) -> None:
+        """Let other tasks run at least every YIELD_EVERY_S while chunks never wait."""
+        now = time.monotonic()
+        if now - self._yielded_at >= YIELD_EVERY_S:
+            self._yielded_at = now
+            await asyncio.sleep(0)
 
     async def _commit_after_chunk(self, pending: PendingCheckpoint, result: ChunkResult) -> Step:
         """Commit when the chunk asked something, completed the run, or a checkpoint is due."""
@@ -366,10 +365,10 @@ class OperationRunner:
             self.more_work = False
             return "ended"
         if pending.due():
-            checkpoint = pending.take(
+            committed = pending.commit(
                 OperationStatus.RUNNING, pending.chunk_event("checkpoint"), keep_lease=True
             )
-            if await self._write(checkpoint) != "committed":
+            if await self._follow(committed, "checkpoint", OperationStatus.RUNNING) != "committed":
                 return "ended"
         return "next"
 
@@ -382,14 +381,18 @@ class OperationRunner:
         result: JsonValue = None,
     ) -> CommitOutcome:
         """Commit the pending work as ``target`` with an event of ``kind``, giving up the lease."""
-        return await self._write(pending.take(target, pending.chunk_event(kind), result=result))
+        committed = pending.commit(target, pending.chunk_event(kind), result=result)
+        return await self._follow(committed, kind, target)
 
-    async def _write(self, checkpoint: Checkpoint) -> CommitOutcome:
-        """Commit ``checkpoint`` (see :func:`commit_following_pause`); follow a stop it reveals."""
-        observed = self._env.observer.checkpoint_started(
-            self._observed, checkpoint.event.kind, checkpoint.status
-        )
-        outcome, stop = await commit_following_pause(self._env.store, self._lease, checkpoint)
+    async def _follow(
+        self,
+        commit: Awaitable[tuple[CommitOutcome, StopReason | None]],
+        kind: str,
+        status: OperationStatus,
+    ) -> CommitOutcome:
+        """Await a commit of ``kind`` to ``status``; stop the run if the commit says so."""
+        observed = self._env.observer.checkpoint_started(self._observed, kind, status)
+        outcome, stop = await commit
         observed.finished(outcome)
         if stop is not None:
             self.request_stop(stop)
@@ -397,10 +400,10 @@ class OperationRunner:
 
     async def _fail(self, pending: PendingCheckpoint, error: AgentToolsError) -> None:
         """Commit the run ``failed`` with ``error``, keeping the work done so far."""
-        failed = pending.take(
+        failed = pending.commit(
             OperationStatus.FAILED, pending.failure_event(error), error=error_info(error)
         )
-        await self._write(failed)
+        await self._follow(failed, "failed", OperationStatus.FAILED)
         self.more_work = False
 
     async def _finish_run(self, pending: PendingCheckpoint) -> None:
@@ -441,9 +444,3 @@ def _answers_by_name(input_round: InputRound | None) -> dict[str, InputResponse]
 
 def _as_float(value: int | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _being_cancelled() -> bool:
-    """Whether the runner task itself is being cancelled (not only its chunk)."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0

@@ -24,9 +24,13 @@ from agent_tools.core.status import OperationStatus
 Kind = Literal["text", "int", "float", "json", "status", "model"]
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+"""Made once: ``json.dumps`` with options builds a new encoder on every call."""
+
+
 def dump(value: Any) -> str:
     """JSON text for a column, compact so rows stay small."""
-    return json.dumps(value, separators=(",", ":"))
+    return _COMPACT.encode(value)
 
 
 @dataclass(frozen=True)

@@ -156,11 +156,7 @@ class MemoryStore:
             record.result = change.result
         if change.expires_at is not None:
             record.expires_at = change.expires_at
-        record.updated_at = now
-        record.revision += 1
-        self._events[record.operation_id].append(change.event)
-        await self._notify()
-        return record.model_copy(deep=True)
+        return await self._stamp_change(record, change.event, now)
 
     async def save_input_round(
         self, change: InputRoundChange, now: float
@@ -171,9 +167,15 @@ class MemoryStore:
         change = change.model_copy(deep=True)
         record.input_round = change.input_round
         record.status = change.status
+        return await self._stamp_change(record, change.event, now)
+
+    async def _stamp_change(
+        self, record: OperationRecord, event: Event, now: float
+    ) -> OperationRecord:
+        """Stamp a change made to ``record``, log its event, wake waiters; a copy to return."""
         record.updated_at = now
         record.revision += 1
-        self._events[record.operation_id].append(change.event)
+        self._events[record.operation_id].append(event)
         await self._notify()
         return record.model_copy(deep=True)
 

@@ -22,15 +22,16 @@ from agent_tools.stores.sql import plans
 from agent_tools.stores.sql.dialect import POSTGRES
 from agent_tools.stores.sql.plan import Plan
 from agent_tools.stores.sql.store import SqlStore
-from agent_tools.stores.url_options import pop_query_option
+from agent_tools.stores.url_options import NameOption
 
 T = TypeVar("T")
 
-SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+SCHEMA = NameOption("schema", "agent_tools", re.compile(r"^[a-z_][a-z0-9_]{0,62}$"))
+"""Every table of a store lives in its schema (tests use one schema each)."""
 POOL_MAX_SIZE = 10
 
 _COMMIT_IN_ONE_STATEMENT = {
-    release: (
+    key: (
         f"WITH updated AS ({update}), "
         "new_items AS (INSERT INTO items (operation_id, seq, output) "
         "SELECT $1, updated.item_count - $10 + position, output "
@@ -39,7 +40,7 @@ _COMMIT_IN_ONE_STATEMENT = {
         "SELECT $1, $14, $17, $18 FROM updated) "
         "SELECT item_count FROM updated, pg_notify($19, $1)"
     )
-    for release, update in plans.CHECKPOINT_UPDATE.items()
+    for key, update in plans.CHECKPOINT_UPDATE.items()
 }
 """The checkpoint plan's statements fused into one: PostgreSQL runs the
 data-modifying parts atomically, and the items, event and NOTIFY happen only if
@@ -56,15 +57,7 @@ class PostgresStore(SqlStore):
 
     def __init__(self, url: str, *, schema: str | None = None) -> None:
         super().__init__()
-        url, schema_in_url = pop_query_option(url, "schema")
-        schema = schema or schema_in_url or "agent_tools"
-        if not SCHEMA_NAME.match(schema):
-            raise StoreError(
-                f"{schema!r} is not a usable schema name.",
-                "Use lower-case letters, digits and underscores.",
-            )
-        self.url = url
-        self.schema = schema
+        self.url, self.schema = SCHEMA.take(url, schema)
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
 
@@ -118,7 +111,7 @@ class PostgresStore(SqlStore):
     async def commit_checkpoint(self, checkpoint: Checkpoint) -> CommitOutcome:
         async with self._connection() as connection:
             item_count = await connection.fetchval(
-                _COMMIT_IN_ONE_STATEMENT[checkpoint.release_lease],
+                _COMMIT_IN_ONE_STATEMENT[plans.checkpoint_update_key(checkpoint)],
                 *plans.checkpoint_parameters(checkpoint),
                 [dump(output) for output in checkpoint.items],
                 checkpoint.event.kind,

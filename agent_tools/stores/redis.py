@@ -43,10 +43,11 @@ from agent_tools.stores.columns import (
     to_record,
     to_row,
 )
-from agent_tools.stores.url_options import pop_query_option
+from agent_tools.stores.url_options import NameOption
 from agent_tools.stores.waiters import ChangeWaiters
 
-PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+PREFIX = NameOption("prefix", "agent-tools", re.compile(r"^[A-Za-z0-9_.:-]{1,64}$"))
+"""Every key of a store starts with its prefix (tests use one prefix each)."""
 LIST_BATCH = 200
 EXPIRED_KEY_GRACE_S = 3600
 """Keys of an expired operation also carry a Redis TTL this long after expires_at,
@@ -93,15 +94,7 @@ class RedisStore:
     """
 
     def __init__(self, url: str, *, prefix: str | None = None) -> None:
-        url, prefix_in_url = pop_query_option(url, "prefix")
-        prefix = prefix or prefix_in_url or "agent-tools"
-        if not PREFIX_PATTERN.match(prefix):
-            raise StoreError(
-                f"{prefix!r} is not a usable key prefix.",
-                "Use 1-64 letters, digits, '_', '.', ':' or '-'.",
-            )
-        self.url = url
-        self.prefix = prefix
+        self.url, self.prefix = PREFIX.take(url, prefix)
         self._client: aioredis.Redis | None = None
         self._listener: asyncio.Task[None] | None = None
         self._waiters = ChangeWaiters()

@@ -7,8 +7,8 @@ survives a power loss, at several times the cost per checkpoint.
 Every store call is one plan run on aiosqlite's database thread, so a call
 costs one thread hop instead of one per statement. That uses aiosqlite's
 ``_execute`` and ``_conn``, which are not public: pyproject pins the aiosqlite
-range this was checked against. At NORMAL a checkpoint commit first tries the
-event-loop thread (:mod:`.sqlite_loop_writer`) and skips the hop altogether.
+range this was checked against. A checkpoint commit first tries the event-loop
+thread (:mod:`.sqlite_loop_writer`) and skips the hop altogether.
 """
 
 from __future__ import annotations
@@ -84,8 +84,7 @@ class SqliteStore(SqlStore):
         )
         self._connection = connection
         await self._run(self._prepare)
-        if self.synchronous == "NORMAL":
-            self._loop_writer = LoopWriter(self.path)
+        self._loop_writer = LoopWriter(self.path, self.synchronous)
 
     def _prepare(self, db: sqlite3.Connection) -> None:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from agent_tools.stores.sql.dialect import SQLITE
 from agent_tools.stores.sql.plan import Notify, Plan, Step, Steps
 
 T = TypeVar("T")
-
-
-@contextlib.contextmanager
-def immediate(db: sqlite3.Connection) -> Iterator[None]:
-    """A write transaction that takes the file's write lock up front."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        db.execute("COMMIT")
-    except BaseException:
-        # A COMMIT refused (busy) leaves the transaction open: end it here too.
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
 
 
 def run_plan(db: sqlite3.Connection, plan: Plan[T]) -> tuple[T, list[str]]:
@@ -36,8 +20,16 @@ def run_plan(db: sqlite3.Connection, plan: Plan[T]) -> tuple[T, list[str]]:
     notified: list[str] = []
     if plan.access == "read":
         return _drive(db, plan.steps, notified), notified
-    with immediate(db):
+    # Spelled out rather than a context manager: this runs once per checkpoint.
+    db.execute("BEGIN IMMEDIATE")
+    try:
         result = _drive(db, plan.steps, notified)
+        db.execute("COMMIT")
+    except BaseException:
+        # A COMMIT refused (busy) leaves the transaction open: end it here too.
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
     return result, notified
 
 

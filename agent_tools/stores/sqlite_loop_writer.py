@@ -3,9 +3,13 @@
 A checkpoint's transaction takes about 25 µs in ``sqlite3`` but a hop to
 aiosqlite's thread and back costs several times that. At ``synchronous=NORMAL``
 a commit does not wait for the disk, so it is cheap enough to run on the loop
-itself. This connection never blocks the loop: its busy timeout is 0 (any lock
-held elsewhere makes the caller fall back to the database thread, which waits
-as usual) and it never checkpoints the WAL (the store does that on its thread).
+itself. At ``FULL`` it waits for one sync of the WAL: the runner waits for that
+anyway (its next chunk starts only once the checkpoint is durable) and the hop
+would only add to it, but other tasks on the loop wait too, for one sync per
+checkpoint. This connection never waits for a lock: its busy timeout is 0 (any
+lock held elsewhere makes the caller fall back to the database thread, which
+waits as usual) and it never checkpoints the WAL (the store does that on its
+thread).
 """
 
 from __future__ import annotations
@@ -31,10 +35,10 @@ def _is_lock_error(error: sqlite3.OperationalError) -> bool:
 class LoopWriter:
     """Runs write plans at once on the thread that opened it, or declines."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, synchronous: str) -> None:
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA busy_timeout = 0")
-        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute(f"PRAGMA synchronous = {synchronous}")
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA wal_autocheckpoint = 0")
         self._thread = threading.get_ident()

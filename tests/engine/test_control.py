@@ -16,6 +16,7 @@ from agent_tools.core.errors import (
     OperationNotFoundError,
     UnknownOperationTypeError,
 )
+from agent_tools.runtime import runner
 
 
 async def stored_ids(engine: Engine) -> list[str]:
@@ -157,3 +158,25 @@ async def test_list_operations_filters_by_status_and_pages(engine: Engine) -> No
     assert sorted(seen) == [f"done-{i}" for i in range(5)]
     with pytest.raises(InvalidInputError):
         await engine.list_operations(status="sleeping")
+
+
+async def test_chunks_that_never_wait_still_let_other_tasks_run(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner passes through the loop every YIELD_EVERY_S, not once per chunk."""
+    monkeypatch.setattr(runner, "YIELD_EVERY_S", 0.0)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    counting = asyncio.create_task(ticker())
+    try:
+        view = await engine.execute_incrementally("count", {"total": 300}, budget_ms=60_000)
+    finally:
+        counting.cancel()
+    assert view.status is OperationStatus.COMPLETED
+    assert ticks >= 300
