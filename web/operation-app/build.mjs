@@ -41,6 +41,7 @@ async function bundle(entry, extra = {}) {
     logLevel: "warning",
     plugins: [englishOnly],
     absWorkingDir: here,
+    nodePaths: [path.join(here, "node_modules")],
     ...extra,
   });
   return { code: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) };
