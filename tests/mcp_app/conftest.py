@@ -66,7 +66,10 @@ def connect(
             http_servers.append(http)
             server = http.url
         async with Client(
-            server, read_timeout_seconds=60, extensions=extensions, mode=mode  # type: ignore[arg-type]
+            server,
+            read_timeout_seconds=60,
+            extensions=extensions,
+            mode=mode,  # type: ignore[arg-type]
         ) as client:
             yield client
 

@@ -45,7 +45,10 @@ def host_app(mcp_url: str, host_script: Path) -> Starlette:
                 yield chunk
 
         return StreamingResponse(
-            body(), status_code=answer.status_code, headers=kept, background=BackgroundTask(answer.aclose)
+            body(),
+            status_code=answer.status_code,
+            headers=kept,
+            background=BackgroundTask(answer.aclose),
         )
 
     def page(name: str) -> Route:

@@ -10,6 +10,7 @@ Set ``AGENT_TOOLS_APP_SCREENSHOTS=docs`` to keep the screenshots (the README's).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import time
@@ -24,7 +25,7 @@ from tests.mcp.conftest import HttpServer, start_http_server
 from tests.mcp_app.host_server import HostServer, start_host_server
 
 pytest.importorskip("playwright")
-from playwright.async_api import Browser, ConsoleMessage, FrameLocator, Page, async_playwright  # noqa: E402
+from playwright.async_api import Browser, ConsoleMessage, FrameLocator, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,7 +34,9 @@ DEADLINE_S = 60.0
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: scripts/install-debian chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium: scripts/install-debian chromium"
+    ),
 ]
 
 
@@ -42,7 +45,12 @@ def host_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test host's script, bundled with the pinned ext-apps and MCP client packages."""
     target = tmp_path_factory.mktemp("host") / "host.js"
     subprocess.run(
-        [str(ROOT / "scripts" / "build-app"), "--host", str(ROOT / "tests/mcp_app/host/host.js"), str(target)],
+        [
+            str(ROOT / "scripts" / "build-app"),
+            "--host",
+            str(ROOT / "tests/mcp_app/host/host.js"),
+            str(target),
+        ],
         check=True,
         timeout=600,
     )
@@ -85,7 +93,9 @@ class BrowserSession:
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         yield launched
         await launched.close()
 
@@ -107,7 +117,7 @@ async def eventually(check: Callable[[], Awaitable[Any]], what: str) -> Any:
         value = await check()
         if value:
             return value
-        await __import__("asyncio").sleep(0.1)
+        await asyncio.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -120,7 +130,7 @@ async def progress_of(mcp_server: HttpServer, operation_id: str) -> dict[str, An
 
 async def screenshot(session: BrowserSession, name: str, tmp_path: Path) -> None:
     folder = Path(os.environ.get("AGENT_TOOLS_APP_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
     await session.page.locator("#chat iframe").screenshot(path=str(folder / name))
 
 
@@ -141,9 +151,7 @@ async def test_the_bar_advances_and_pause_pauses_the_operation(
 
     first = await eventually(lambda: _above(percent, 0), "the bar to show progress")
     await eventually(lambda: _above(percent, first + 2), "the bar to advance")
-    await eventually(
-        lambda: session.app.locator("#items li").count(), "the newest result items"
-    )
+    await eventually(lambda: session.app.locator("#items li").count(), "the newest result items")
     await screenshot(session, "operation-app-light.png", tmp_path)
 
     await session.app.locator("#pause").click()
@@ -173,7 +181,9 @@ async def test_a_question_is_answered_from_the_app_in_a_dark_host(
     assert list(asked["input_requests"]) == ["approve@0"]
     form = session.app.locator("#questions form")
     await form.get_by_text("Approve: print the quarterly report?").wait_for()
-    background = await session.app.locator("body").evaluate("b => getComputedStyle(b).backgroundColor")
+    background = await session.app.locator("body").evaluate(
+        "b => getComputedStyle(b).backgroundColor"
+    )
     assert background == "rgb(23, 24, 26)"  # the dark host's --color-background-primary
     await form.locator("input[name=copies]").fill("2")
     await screenshot(session, "operation-app-question-dark.png", tmp_path)

@@ -117,9 +117,7 @@ async def test_the_app_only_tool_returns_the_newest_items(connect: ConnectFactor
         refused = tool_error(
             await client.call_tool("get_latest_results", {"operation_id": "c-2", "limit": 0})
         )
-        unknown = tool_error(
-            await client.call_tool("get_latest_results", {"operation_id": "nope"})
-        )
+        unknown = tool_error(await client.call_tool("get_latest_results", {"operation_id": "nope"}))
     assert [item["output"]["n"] for item in latest["items"]] == [10, 11, 12]
     assert latest["items_total"] == 12
     assert refused["code"] == "invalid_input"
