@@ -140,7 +140,7 @@ async def test_the_bar_advances_and_pause_pauses_the_operation(
     started = await session.page.evaluate(
         """host.run("execute_incrementally", {
             operation_type: "counter", operation_id: "app-counter", mode: "background",
-            input: {total_items: 400, chunk_delay_ms: 40}, budget_ms: 200})"""
+            input: {total_items: 3000, chunk_delay_ms: 20}, budget_ms: 200})"""
     )
     assert started["status"] in ("running", "pending")
     bar = session.app.locator("#bar")
@@ -160,7 +160,7 @@ async def test_the_bar_advances_and_pause_pauses_the_operation(
     )
     view = await progress_of(mcp_server, "app-counter")
     assert view["status"] == "paused"
-    assert 0 < view["progress"]["current_step"] < 400
+    assert 0 < view["progress"]["current_step"] < 3000
 
     calls = await session.page.evaluate("host.appCalls")
     polls = [call for call in calls if call["name"] == "get_progress"]
