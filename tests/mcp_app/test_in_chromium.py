@@ -23,6 +23,7 @@ from mcp import Client
 
 from tests.mcp.conftest import HttpServer, start_http_server
 from tests.mcp_app.host_server import HostServer, start_host_server
+from tests.services import REQUIRE_SERVICES
 
 pytest.importorskip("playwright")
 from playwright.async_api import Browser, ConsoleMessage, FrameLocator, Page, async_playwright
@@ -32,12 +33,17 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DEADLINE_S = 60.0
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium: scripts/install-debian chromium"
-    ),
-]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium_or_skip() -> None:
+    """Debian's chromium is needed; in CI (services required) its absence is a failure."""
+    if not CHROMIUM.exists():
+        message = "chromium is missing (scripts/install-debian chromium installs it)"
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
