@@ -51,22 +51,29 @@ def connect(
 
     @asynccontextmanager
     async def connected(
-        *extra: str, apps: bool, mode: str = "auto", **environment: str
+        *extra: str,
+        apps: bool,
+        mode: str = "auto",
+        ops: tuple[str, ...] = (MCP_OPS,),
+        **environment: str,
     ) -> AsyncIterator[Client]:
         extensions = [APPS_EXTENSION] if apps else None
         if transport == "stdio":
             server: StdioServerParameters | str = StdioServerParameters(
                 command=sys.executable,
-                args=serve_arguments(store_url, *extra),
+                args=serve_arguments(store_url, *extra, ops=ops),
                 env=server_environment(**environment),
                 cwd=str(tmp_path),
             )
         else:
-            http = start_http_server(store_url, *extra, ops=(MCP_OPS,), **environment)
+            http = start_http_server(store_url, *extra, ops=ops, **environment)
             http_servers.append(http)
             server = http.url
         async with Client(
-            server, read_timeout_seconds=60, extensions=extensions, mode=mode  # type: ignore[arg-type]
+            server,
+            read_timeout_seconds=60,
+            extensions=extensions,
+            mode=mode,  # type: ignore[arg-type]
         ) as client:
             yield client
 

@@ -9,7 +9,7 @@ from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
 from mcp.shared.exceptions import MCPError
 
 from agent_tools.surfaces.mcp.app.resource import APP_URI
-from tests.mcp.conftest import structured, tool_error
+from tests.mcp.conftest import FIXTURES, structured, tool_error
 from tests.mcp_app.conftest import ConnectFactory
 
 VIEW_TOOLS = {"execute_incrementally", "resume", "get_progress"}
@@ -117,9 +117,7 @@ async def test_the_app_only_tool_returns_the_newest_items(connect: ConnectFactor
         refused = tool_error(
             await client.call_tool("get_latest_results", {"operation_id": "c-2", "limit": 0})
         )
-        unknown = tool_error(
-            await client.call_tool("get_latest_results", {"operation_id": "nope"})
-        )
+        unknown = tool_error(await client.call_tool("get_latest_results", {"operation_id": "nope"}))
     assert [item["output"]["n"] for item in latest["items"]] == [10, 11, 12]
     assert latest["items_total"] == 12
     assert refused["code"] == "invalid_input"
@@ -148,3 +146,12 @@ async def test_a_handshake_era_client_with_apps_sees_the_app_too(connect: Connec
     async with connect(apps=True, mode="legacy") as client:
         tools = _tools_by_name(await client.list_tools())
     assert tools["resume"].meta["ui"] == {"resourceUri": APP_URI}
+
+
+@pytest.mark.parametrize("transport", ["http"])
+async def test_the_per_type_tools_point_at_the_app_too(connect: ConnectFactory) -> None:
+    conformance_ops = str(FIXTURES / "conformance_ops.py")
+    async with connect("--expose-operation-tools", apps=True, ops=(conformance_ops,)) as client:
+        tools = _tools_by_name(await client.list_tools())
+    assert tools["slow_compute"].meta["ui"] == {"resourceUri": APP_URI}
+    assert tools["execute_incrementally"].meta["ui"] == {"resourceUri": APP_URI}

@@ -2,6 +2,7 @@
 //
 //   node build.mjs                      -> agent_tools/surfaces/mcp/app/operation.html
 //                                          and THIRD_PARTY_LICENSES.txt beside it
+//   node build.mjs --out DIR            -> the same two files into DIR (the freshness test)
 //   node build.mjs --host ENTRY OUTFILE -> a browser bundle of a test host page's script
 
 import { readFile, writeFile } from "node:fs/promises";
@@ -10,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const output = path.resolve(here, "../../agent_tools/surfaces/mcp/app");
+const packaged = path.resolve(here, "../../agent_tools/surfaces/mcp/app");
 
 // zod re-exports its namespace (`export { z }`), so esbuild keeps every export of it,
 // including translations of its validation messages into ~50 languages (about 260 KB).
@@ -41,6 +42,7 @@ async function bundle(entry, extra = {}) {
     logLevel: "warning",
     plugins: [englishOnly],
     absWorkingDir: here,
+    nodePaths: [path.join(here, "node_modules")],
     ...extra,
   });
   return { code: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) };
@@ -64,7 +66,7 @@ async function licences(inputs) {
   return `${header}\n${sections.join(`\n${"=".repeat(78)}\n\n`)}`;
 }
 
-async function buildApp() {
+async function buildApp(output) {
   const { code, inputs } = await bundle(path.join(here, "src/main.js"));
   const css = (await esbuild.transform(await readFile(path.join(here, "src/style.css"), "utf8"), { loader: "css", minify: true })).code;
   const template = await readFile(path.join(here, "src/index.html"), "utf8");
@@ -83,4 +85,4 @@ async function buildHost(entry, outfile) {
 
 const [flag, entry, outfile] = process.argv.slice(2);
 if (flag === "--host") await buildHost(entry, outfile);
-else await buildApp();
+else await buildApp(flag === "--out" ? path.resolve(entry) : packaged);

@@ -13,7 +13,8 @@ export function duration(seconds) {
 export function progressLine(progress) {
   const parts = [];
   const total = progress.total_steps;
-  parts.push(total == null ? `${progress.current_step} steps` : `${progress.current_step} / ${total}`);
+  const done = progress.current_step;
+  parts.push(total == null ? `${done} step${done === 1 ? "" : "s"}` : `${done} / ${total}`);
   if (progress.percentage != null) parts.push(`${progress.percentage.toFixed(0)}%`);
   if (progress.rate_per_second != null) parts.push(`${progress.rate_per_second.toFixed(2)}/s`);
   const eta = duration(progress.eta_seconds);

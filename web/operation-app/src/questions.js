@@ -58,8 +58,9 @@ export function renderQuestions(container, requests, answer) {
     for (const [name, property] of Object.entries(properties)) {
       form.append(field(name, property, required.has(name)));
     }
+    // Plain buttons, not a submit: hosts may sandbox the app without allow-forms.
     const send = document.createElement("button");
-    send.type = "submit";
+    send.type = "button";
     send.textContent = "Answer";
     const decline = document.createElement("button");
     decline.type = "button";
@@ -68,9 +69,9 @@ export function renderQuestions(container, requests, answer) {
     buttons.className = "actions";
     buttons.append(send, decline);
     form.append(buttons);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      answer(key, { action: "accept", content: readAnswer(form, properties) });
+    form.addEventListener("submit", (event) => event.preventDefault());
+    send.addEventListener("click", () => {
+      if (form.reportValidity()) answer(key, { action: "accept", content: readAnswer(form, properties) });
     });
     decline.addEventListener("click", () => answer(key, { action: "decline" }));
     container.append(form);

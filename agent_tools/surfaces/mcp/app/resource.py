@@ -23,7 +23,9 @@ def app_html() -> str:
 
 def ui_meta() -> dict[str, object]:
     """``_meta.ui`` of the resource: the strict CSP and a host-drawn border."""
-    return {"ui": {"csp": APP_CSP.model_dump(by_alias=True, exclude_none=True), "prefersBorder": True}}
+    return {
+        "ui": {"csp": APP_CSP.model_dump(by_alias=True, exclude_none=True), "prefersBorder": True}
+    }
 
 
 def app_resource() -> Resource:
