@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent_tools.core.principals import Role
+from agent_tools.core.principals import Principal, Role, acting_as
 from agent_tools.core.status import OperationStatus
 from agent_tools.surfaces.auth.token_file import TokenFile
 from agent_tools.surfaces.web.sessions import SESSION_COOKIE
@@ -18,12 +18,19 @@ from tests.web.serving import Served, serving
 
 JSON = {"Content-Type": "application/json"}
 
+TEAM = "web-team"
+
 
 @dataclass
 class Guarded:
     served: Served
     tokens: TokenFile
     by_role: dict[Role, str]
+
+    async def start_counter(self, total_items: int, chunk_delay_ms: float) -> str:
+        """A background counter owned by the principal the tokens belong to."""
+        with acting_as(Principal(TEAM, Role.OPERATOR)):
+            return await self.served.start_counter(total_items, chunk_delay_ms)
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.served.base_url, timeout=30)
@@ -42,7 +49,8 @@ class Guarded:
 @pytest.fixture
 async def guarded(tmp_path: Path) -> AsyncIterator[Guarded]:
     tokens = TokenFile(tmp_path / "tokens.json")
-    by_role = {role: tokens.create(f"{role.value}-user", role)[1] for role in Role}
+    # One principal with a token per role: operations are visible to their owner only.
+    by_role = {role: tokens.create(TEAM, role)[1] for role in Role}
     async with serving(tmp_path, no_auth=False, tokens_file=tokens.path) as served:
         yield Guarded(served, tokens, by_role)
 
@@ -68,7 +76,7 @@ async def test_signing_in_sets_an_http_only_strict_cookie_not_the_token(guarded:
     assert "HttpOnly" in cookie
     assert "SameSite=strict" in cookie or "SameSite=Strict" in cookie
     assert guarded.by_role[Role.READER] not in cookie
-    assert (session["principal"], session["role"]) == ("reader-user", "reader")
+    assert (session["principal"], session["role"]) == (TEAM, "reader")
     assert page.status_code == 200
     assert "script-src 'self'" in page.headers["content-security-policy"]
 
@@ -83,7 +91,7 @@ async def test_a_wrong_token_goes_back_to_the_form(guarded: Guarded) -> None:
 
 
 async def test_a_steering_post_without_the_csrf_token_changes_nothing(guarded: Guarded) -> None:
-    operation_id = await guarded.served.start_counter(total_items=300, chunk_delay_ms=50)
+    operation_id = await guarded.start_counter(total_items=300, chunk_delay_ms=50)
     async with guarded.signed_in(Role.OPERATOR) as (client, _):
         response = await client.post(f"/ui/api/operations/{operation_id}/cancel", headers=JSON)
     assert response.status_code == 403
@@ -94,7 +102,7 @@ async def test_a_steering_post_without_the_csrf_token_changes_nothing(guarded: G
 
 
 async def test_a_post_from_another_site_is_refused(guarded: Guarded) -> None:
-    operation_id = await guarded.served.start_counter(total_items=300, chunk_delay_ms=50)
+    operation_id = await guarded.start_counter(total_items=300, chunk_delay_ms=50)
     async with guarded.signed_in(Role.OPERATOR) as (client, csrf):
         response = await client.post(
             f"/ui/api/operations/{operation_id}/pause",
@@ -114,7 +122,7 @@ async def test_a_post_from_another_site_is_refused(guarded: Guarded) -> None:
 
 
 async def test_an_operator_pauses_with_the_page_token(guarded: Guarded) -> None:
-    operation_id = await guarded.served.start_counter(total_items=300, chunk_delay_ms=50)
+    operation_id = await guarded.start_counter(total_items=300, chunk_delay_ms=50)
     async with guarded.signed_in(Role.OPERATOR) as (client, csrf):
         response = await client.post(
             f"/ui/api/operations/{operation_id}/pause", headers={**JSON, "X-CSRF-Token": csrf}
@@ -125,7 +133,7 @@ async def test_an_operator_pauses_with_the_page_token(guarded: Guarded) -> None:
 
 
 async def test_a_reader_may_look_but_not_cancel(guarded: Guarded) -> None:
-    operation_id = await guarded.served.start_counter(total_items=300, chunk_delay_ms=50)
+    operation_id = await guarded.start_counter(total_items=300, chunk_delay_ms=50)
     async with guarded.signed_in(Role.READER) as (client, csrf):
         detail = await client.get(f"/ui/api/operations/{operation_id}")
         refused = await client.post(
@@ -153,7 +161,7 @@ async def test_revoking_the_token_ends_its_sessions(guarded: Guarded) -> None:
 
 
 async def test_a_script_with_a_bearer_token_needs_no_cookie_or_csrf(guarded: Guarded) -> None:
-    operation_id = await guarded.served.start_counter(total_items=300, chunk_delay_ms=50)
+    operation_id = await guarded.start_counter(total_items=300, chunk_delay_ms=50)
     bearer = {"Authorization": f"Bearer {guarded.by_role[Role.OPERATOR]}"}
     async with guarded.client() as client:
         response = await client.post(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from typing import Protocol
 
 from celery import Celery
 
@@ -20,16 +21,27 @@ from agent_tools.runtime.engine import Engine
 from agent_tools.runtime.fleet.celery_app import RUN_SLICE_TASK, make_celery, send_slice
 from agent_tools.runtime.fleet.dispatcher import CeleryDispatcher
 from agent_tools.runtime.loading import load_operations
+from agent_tools.runtime.observer import RuntimeObserver
 from agent_tools.settings import Settings
-from agent_tools.telemetry.setup import telemetry_for
+from agent_tools.stores.base import Store
 
 logger = logging.getLogger(__name__)
+
+
+class WorkerTelemetry(Protocol):
+    """Metrics and traces of a worker (``agent_tools.telemetry``, chosen by the command)."""
+
+    @property
+    def observer(self) -> RuntimeObserver: ...
+
+    def serve_port(self, port: int, store: Store, loop: asyncio.AbstractEventLoop) -> None:
+        """Serve ``/metrics`` on ``port``, reading ``store`` on ``loop`` at each scrape."""
 
 
 class SliceRunner:
     """The worker's engine on a private event loop, callable from Celery's threads."""
 
-    def __init__(self, settings: Settings, app: Celery) -> None:
+    def __init__(self, settings: Settings, app: Celery, telemetry: WorkerTelemetry) -> None:
         self._settings = settings
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="agent-tools-loop")
@@ -40,7 +52,7 @@ class SliceRunner:
             queue=settings.queue,
             aging_s=settings.priority_aging_s,
         )
-        self._telemetry = telemetry_for(settings)
+        self._telemetry = telemetry
         self.engine = Engine.from_settings(
             settings, registry=registry, dispatcher=dispatcher, observer=self._telemetry.observer
         )
@@ -65,12 +77,12 @@ class SliceRunner:
         self._thread.join()
 
 
-def run_worker(settings: Settings) -> None:
+def run_worker(settings: Settings, telemetry: WorkerTelemetry) -> None:
     """Run a Celery worker for ``settings`` until it is told to stop."""
     if not settings.broker:
         raise ValueError("a worker needs a broker URL")
     app = make_celery(settings.broker, settings.queue)
-    runner = SliceRunner(settings, app)
+    runner = SliceRunner(settings, app, telemetry)
 
     @app.task(name=RUN_SLICE_TASK)  # type: ignore[untyped-decorator]
     def run_slice(operation_id: str, priority: float = 0) -> None:

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from agent_tools.core.errors import AgentToolsError
     from agent_tools.runtime.fleet.worker import run_worker
     from agent_tools.runtime.store_access import without_password
+    from agent_tools.telemetry.setup import telemetry_for
 
     try:
         settings = settings_from(args)
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-        run_worker(settings)
+        run_worker(settings, telemetry_for(settings))
     except AgentToolsError as error:
         print(f"agent-tools: {error}", file=sys.stderr)
         return 2
