@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent_tools.core.principals import Role
+from agent_tools.core.principals import Principal, Role, acting_as
 from agent_tools.core.status import OperationStatus
 from agent_tools.surfaces.auth.token_file import TokenFile
 from tests.web.conftest import Browser
@@ -89,12 +89,12 @@ async def test_the_detail_page_charts_progress_and_pages_the_results(
     assert await page.text_content("#results-where") == "items 1-20"
     await page.click("#results-next")
     await page.wait_for_function(
-        "document.querySelector('#results-where').textContent === 'items 21-40'",
+        "() => document.querySelector('#results-where').textContent === 'items 21-40'",
         timeout=WAIT_MS,
     )
     await page.click("#results-next")
     await page.wait_for_function(
-        "document.querySelector('#results-where').textContent === 'items 41-45'",
+        "() => document.querySelector('#results-where').textContent === 'items 41-45'",
         timeout=WAIT_MS,
     )
     assert await page.is_disabled("#results-next")
@@ -108,7 +108,9 @@ async def test_signing_in_in_the_browser_gives_live_bars_and_working_buttons(
     tokens = TokenFile(tmp_path / "tokens.json")
     _, token = tokens.create("night-shift", Role.OPERATOR)
     async with serving(tmp_path, no_auth=False, tokens_file=tokens.path) as served:
-        operation_id = await served.start_counter(total_items=400, chunk_delay_ms=50)
+        # Owners see only their own operations: this one is night-shift's.
+        with acting_as(Principal("night-shift", Role.OPERATOR)):
+            operation_id = await served.start_counter(total_items=400, chunk_delay_ms=50)
         page = browser.page
         await page.goto(f"{served.base_url}/ui")
         assert page.url.endswith("/ui/login")
