@@ -13,9 +13,15 @@ PROGRESS = {
     "total_steps": 10,
     "rate_per_second": 2.5,
     "eta_seconds": 2.8,
+    "eta_low_seconds": 2.0,
+    "eta_high_seconds": 4.0,
+    "eta_basis": "current_run",
+    "expected": None,
     "steps_completed": ["a", "b"],
     "message": "going",
     "active_seconds": 1.2,
+    "chunk_size": None,
+    "seconds_per_unit": None,
 }
 
 
