@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from agent_tools.core.limits import Limits
+
 ENV_PREFIX = "AGENT_TOOLS_"
 
 
@@ -64,6 +66,13 @@ class Settings(BaseModel):
     """The OAuth 2.1 authorization server whose JWT access tokens are accepted."""
     oauth_jwks_url: str | None = None
     """Where that server publishes its signing keys (JWKS)."""
+    limit_live_operations: int = Field(default=1000, ge=1)
+    """Operations not yet ended that one principal may have (admins are exempt)."""
+    limit_input_bytes: int = Field(default=1024 * 1024, ge=1)
+    """The largest input (and answers, notes) a call may store, as JSON."""
+    limit_state_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
+    limit_item_bytes: int = Field(default=1024 * 1024, ge=1)
+    limit_items_per_chunk: int = Field(default=10_000, ge=1)
     oauth_scope_prefix: str = "agent-tools:"
     """A JWT gets its role from a scope ``<prefix><role>``, e.g. ``agent-tools:operator``."""
 
@@ -80,6 +89,17 @@ class Settings(BaseModel):
         for network in value:
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad one
         return value
+
+    @property
+    def limits(self) -> Limits:
+        """The per-principal limits these settings set."""
+        return Limits(
+            live_operations=self.limit_live_operations,
+            input_bytes=self.limit_input_bytes,
+            state_bytes=self.limit_state_bytes,
+            item_bytes=self.limit_item_bytes,
+            items_per_chunk=self.limit_items_per_chunk,
+        )
 
     @classmethod
     def load(

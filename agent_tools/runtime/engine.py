@@ -17,6 +17,7 @@ from agent_tools.core.errors import (
     OperationNotFoundError,
 )
 from agent_tools.core.inspection import OperationDetail, build_detail
+from agent_tools.core.limits import check_size
 from agent_tools.core.ownership import OperationIdTakenError, may_see, owner_filter, owner_for_new
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.principals import current_principal
@@ -47,7 +48,13 @@ from agent_tools.runtime.control import change_status_or_explain
 from agent_tools.runtime.cursors import list_cursor, list_position
 from agent_tools.runtime.input_answers import parse_responses, record_answers
 from agent_tools.runtime.liveness import process_holder_id
-from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
+from agent_tools.runtime.operation_start import (
+    SMALLER_HINT,
+    check_same_request,
+    check_start_limits,
+    new_record,
+    validate_input,
+)
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
 from agent_tools.runtime.view_builder import build_view, read_bounded_items
@@ -107,6 +114,7 @@ class Engine:
                 inline_grace_s=self.settings.inline_lease_grace_s,
                 background_lease_ttl_s=self.settings.lease_ttl_s,
                 process_pool=self._pool,
+                limits=self.settings.limits,
             ),
             self._get,
             self._definition_for,
@@ -211,6 +219,7 @@ class Engine:
             total_steps=total_steps,
             owner=owner_for_new(current_principal(), owner),
         )
+        await check_start_limits(self.store, requested, self.settings.limits)
         record, created = await self.store.create_operation(requested)
         if not created:
             if not may_see(current_principal(), record.owner):
@@ -255,6 +264,7 @@ class Engine:
             # Skipped before parsing: what is sent for keys we do not wait on is not ours to judge.
             waiting_on = open_questions(record)
             responses = {key: value for key, value in responses.items() if key in waiting_on}
+        check_size("The answers", responses, self.settings.limit_input_bytes, SMALLER_HINT)
         answers = parse_responses(responses)
         record = await record_answers(self.store, record, answers, ignore_unknown=ignore_unknown)
         if record.input_round is None or not record.input_round.complete:
@@ -391,6 +401,11 @@ class Engine:
     ) -> OperationView:
         """Checkpoint a step of an agent-driven operation (the agent does the work)."""
         await self.start()
+        limits = self.settings.limits
+        check_size("The state", state, limits.state_bytes, "Keep less in the state.")
+        check_size(
+            "The notes and steps", [notes, completed_steps], limits.input_bytes, SMALLER_HINT
+        )
         record = await self._owned(operation_id)
         definition = self._definition_for(record)
         if not definition.agent_driven:

@@ -16,9 +16,21 @@ from agent_tools.core.errors import (
     OperationConflictError,
     validation_problems,
 )
-from agent_tools.core.records import OperationRecord, ProgressRecord, RunMode, RunSettings
+from agent_tools.core.limits import LimitExceededError, Limits, check_size
+from agent_tools.core.principals import Role, current_principal
+from agent_tools.core.records import (
+    OperationQuery,
+    OperationRecord,
+    ProgressRecord,
+    RunMode,
+    RunSettings,
+)
+from agent_tools.core.status import OperationStatus
+from agent_tools.stores.base import Store
 
 MAX_OPERATION_ID_LENGTH = 128
+SMALLER_HINT = "Send less: split the work, or keep large data in files and pass their paths."
+LIVE = (OperationStatus.PENDING, OperationStatus.RUNNING, OperationStatus.PAUSED)
 
 
 def validate_input(definition: OperationType, raw_input: Any) -> BaseModel:
@@ -116,3 +128,28 @@ def check_same_request(existing: OperationRecord, requested: OperationRecord) ->
         raise OperationConflictError(existing.operation_id, "operation_type")
     if existing.input != requested.input:
         raise OperationConflictError(existing.operation_id, "input")
+
+
+async def check_start_limits(store: Store, requested: OperationRecord, limits: Limits) -> None:
+    """Refuse a new operation over the input size or its owner's live-operation limit.
+
+    Admins are exempt from the count; continuing an existing run adds nothing. Two
+    starts racing may pass the count together: the limit is a quota, not a lock.
+    """
+    check_size("The input", requested.input, limits.input_bytes, SMALLER_HINT)
+    principal = current_principal()
+    if principal.has_role(Role.ADMIN):
+        return
+    if await store.get_operation(requested.operation_id) is not None:
+        return
+    live = 0
+    for status in LIVE:
+        query = OperationQuery(status=status, owner=requested.owner, limit=limits.live_operations)
+        live += len((await store.list_operations(query)).records)
+    if live >= limits.live_operations:
+        raise LimitExceededError(
+            f"The live operations of {principal.name!r}",
+            live + 1,
+            limits.live_operations,
+            "Let some end, or cancel the ones you no longer need (list_operations).",
+        )

@@ -15,7 +15,7 @@ import math
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import JsonValue
@@ -24,6 +24,7 @@ from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.definitions import OperationType
 from agent_tools.core.errors import AgentToolsError, OperationTimeoutError
 from agent_tools.core.input_requests import InputResponse, InputRound
+from agent_tools.core.limits import Limits, chunk_refusal
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.progress import advance, time_left_s
 from agent_tools.core.records import (
@@ -57,6 +58,7 @@ class RunnerEnvironment:
     inline_grace_s: float
     background_lease_ttl_s: float
     process_pool: Callable[[], Executor]
+    limits: Limits = field(default_factory=Limits)
 
 
 def error_info(error: AgentToolsError) -> ErrorInfo:
@@ -260,6 +262,10 @@ class OperationRunner:
             finally:
                 self._chunk_task = None
                 self._chunk_progress = None
+            refusal = chunk_refusal(self._env.limits, result.next_state, result.outputs())
+            if refusal is not None:  # the chunk's output is dropped, the work before it kept
+                await self._fail(refusal, state, progress, next_index, pending_items)
+                return
             elapsed = time.monotonic() - started
             self._note_duration(elapsed)
             chunks_this_run += 1
