@@ -66,6 +66,11 @@ class Settings(BaseModel):
     """The OAuth 2.1 authorization server whose JWT access tokens are accepted."""
     oauth_jwks_url: str | None = None
     """Where that server publishes its signing keys (JWKS)."""
+    encryption_keys: str | None = None
+    """Keys that encrypt input, state, results and answers at rest: ``id:base64key,...``,
+    newest last (``agent-tools keys generate`` makes one); unset keeps them in clear."""
+    encryption_keys_file: Path | None = None
+    """A file holding the keys in the same form, one per line (read when the variable is unset)."""
     limit_live_operations: int = Field(default=1000, ge=1)
     """Operations not yet ended that one principal may have (admins are exempt)."""
     limit_input_bytes: int = Field(default=1024 * 1024, ge=1)
@@ -89,6 +94,12 @@ class Settings(BaseModel):
         for network in value:
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad one
         return value
+
+    def encryption_key_text(self) -> str | None:
+        """The configured encryption keys, from the variable or else the keys file."""
+        if self.encryption_keys is None and self.encryption_keys_file is not None:
+            return self.encryption_keys_file.read_text(encoding="utf-8")
+        return self.encryption_keys
 
     @property
     def limits(self) -> Limits:

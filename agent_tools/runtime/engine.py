@@ -59,7 +59,7 @@ from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
 from agent_tools.runtime.view_builder import build_view, read_bounded_items
 from agent_tools.settings import Settings
-from agent_tools.stores import open_store
+from agent_tools.stores import open_store, with_encryption
 from agent_tools.stores.base import Store
 
 __all__ = ["Engine", "OnProgress", "default_holder_id"]
@@ -135,7 +135,10 @@ class Engine:
         dispatcher: BackgroundDispatcher | None = None,
     ) -> Engine:
         return cls(
-            open_store(settings.store), registry=registry, settings=settings, dispatcher=dispatcher
+            with_encryption(open_store(settings.store), settings.encryption_key_text()),
+            registry=registry,
+            settings=settings,
+            dispatcher=dispatcher,
         )
 
     # -- life cycle -------------------------------------------------------------------
