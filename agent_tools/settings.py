@@ -66,6 +66,9 @@ class Settings(BaseModel):
     """The OAuth 2.1 authorization server whose JWT access tokens are accepted."""
     oauth_jwks_url: str | None = None
     """Where that server publishes its signing keys (JWKS)."""
+    retention_s: float | None = Field(default=None, gt=0)
+    """How long ended operations are kept before they are purged, for every type (default:
+    each type's ``retention_s``); a run started with its own ``retention_s`` keeps that."""
     encryption_keys: str | None = None
     """Keys that encrypt input, state, results and answers at rest: ``id:base64key,...``,
     newest last (``agent-tools keys generate`` makes one); unset keeps them in clear."""

@@ -198,9 +198,13 @@ class Engine:
         total_steps: int | None = None,
         cursor: str | None = None,
         owner: str | None = None,
+        retention_s: float | None = None,
         on_progress: OnProgress | None = None,
     ) -> OperationView:
         """Start an operation (or continue the one with ``operation_id``) for a budget.
+
+        ``retention_s`` keeps this run that long after it ends (default: the server's
+        ``retention_s`` setting, else the type's).
 
         ``timeout_ms`` limits the active run time of the whole operation (over it, the
         run fails with code ``timeout``); ``chunk_timeout_ms`` limits one chunk;
@@ -221,6 +225,7 @@ class Engine:
             chunk_timeout_ms=chunk_timeout_ms,
             total_steps=total_steps,
             owner=owner_for_new(current_principal(), owner),
+            retention_s=self.settings.retention_s if retention_s is None else retention_s,
         )
         await check_start_limits(self.store, requested, self.settings.limits)
         record, created = await self.store.create_operation(requested)

@@ -81,8 +81,17 @@ def new_record(
     chunk_timeout_ms: int | None = None,
     total_steps: int | None,
     owner: str | None,
+    retention_s: float | None = None,
 ) -> OperationRecord:
-    """A pending record for a new run; raises :class:`InvalidInputError` on bad settings."""
+    """A pending record for a new run; raises :class:`InvalidInputError` on bad settings.
+
+    ``retention_s`` (how long the run is kept once it ended) overrides the type's.
+    """
+    if retention_s is not None and retention_s <= 0:
+        raise InvalidInputError(
+            f"retention_s must be positive, got {retention_s}.",
+            "Omit it to keep the run for its type's retention.",
+        )
     if mode not in ("inline", "background"):
         raise InvalidInputError(
             f"mode must be 'inline' or 'background', got {mode!r}.",
@@ -97,7 +106,7 @@ def new_record(
         timeout_ms=_positive("timeout_ms", timeout_ms) or definition.timeout_ms,
         chunk_timeout_ms=_positive("chunk_timeout_ms", chunk_timeout_ms)
         or definition.chunk_timeout_ms,
-        retention_s=definition.retention_s,
+        retention_s=definition.retention_s if retention_s is None else retention_s,
     )
     planned = _positive("total_steps", total_steps)
     if planned is None and definition.plan is not None:
