@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from agent_tools.core.limits import Limits
+
 ENV_PREFIX = "AGENT_TOOLS_"
 
 
@@ -71,6 +73,21 @@ class Settings(BaseModel):
     """The OAuth 2.1 authorization server whose JWT access tokens are accepted."""
     oauth_jwks_url: str | None = None
     """Where that server publishes its signing keys (JWKS)."""
+    retention_s: float | None = Field(default=None, gt=0)
+    """How long ended operations are kept before they are purged, for every type (default:
+    each type's ``retention_s``); a run started with its own ``retention_s`` keeps that."""
+    encryption_keys: str | None = None
+    """Keys that encrypt input, state, results and answers at rest: ``id:base64key,...``,
+    newest last (``agent-tools keys generate`` makes one); unset keeps them in clear."""
+    encryption_keys_file: Path | None = None
+    """A file holding the keys in the same form, one per line (read when the variable is unset)."""
+    limit_live_operations: int = Field(default=1000, ge=1)
+    """Operations not yet ended that one principal may have (admins are exempt)."""
+    limit_input_bytes: int = Field(default=1024 * 1024, ge=1)
+    """The largest input (and answers, notes) a call may store, as JSON."""
+    limit_state_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
+    limit_item_bytes: int = Field(default=1024 * 1024, ge=1)
+    limit_items_per_chunk: int = Field(default=10_000, ge=1)
     oauth_scope_prefix: str = "agent-tools:"
     """A JWT gets its role from a scope ``<prefix><role>``, e.g. ``agent-tools:operator``."""
     metrics: bool = False
@@ -102,6 +119,23 @@ class Settings(BaseModel):
         for network in value:
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad one
         return value
+
+    def encryption_key_text(self) -> str | None:
+        """The configured encryption keys, from the variable or else the keys file."""
+        if self.encryption_keys is None and self.encryption_keys_file is not None:
+            return self.encryption_keys_file.read_text(encoding="utf-8")
+        return self.encryption_keys
+
+    @property
+    def limits(self) -> Limits:
+        """The per-principal limits these settings set."""
+        return Limits(
+            live_operations=self.limit_live_operations,
+            input_bytes=self.limit_input_bytes,
+            state_bytes=self.limit_state_bytes,
+            item_bytes=self.limit_item_bytes,
+            items_per_chunk=self.limit_items_per_chunk,
+        )
 
     @classmethod
     def load(

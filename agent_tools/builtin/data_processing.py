@@ -15,7 +15,7 @@ from agent_tools.builtin.data_rows import (
     read_csv_header,
     read_rows,
 )
-from agent_tools.builtin.paths import resolve_under_roots
+from agent_tools.builtin.paths import open_under_roots, resolve_under_roots
 from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.definitions import ChunkResult, ProgressUpdate, operation
 from agent_tools.core.errors import InvalidInputError
@@ -109,7 +109,7 @@ def data_processing(
     matched = read = 0
     finished = True
     try:
-        with source.open("rb") as handle:
+        with open_under_roots(source, progress.policy) as handle:
             header, offset = state["header"] or [], state["offset"]
             if offset is None:
                 header, offset = read_csv_header(handle) if source_format == "csv" else ([], 0)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import re
-from pathlib import Path
-from typing import Any, Protocol
+from pathlib import PurePosixPath
+from typing import Any, BinaryIO, Protocol
 
 from pydantic import JsonValue
 
@@ -20,22 +22,24 @@ class FileAction(Protocol):
     def initial_totals(self) -> dict[str, Any]: ...
 
     def handle(
-        self, request: Any, path: Path, relative: str, totals: dict[str, Any]
-    ) -> list[JsonValue]: ...
+        self, request: Any, source: BinaryIO, relative: str, totals: dict[str, Any]
+    ) -> list[JsonValue]:
+        """Act on one opened file (``relative`` is its path under the walked folder)."""
+        ...
 
 
-def is_binary(path: Path) -> bool:
+def is_binary(source: BinaryIO) -> bool:
     """A file is treated as binary when its first block holds a NUL byte."""
-    with path.open("rb") as handle:
-        return b"\0" in handle.read(SNIFF_BYTES)
+    binary = b"\0" in source.read(SNIFF_BYTES)
+    source.seek(0)
+    return binary
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(source: BinaryIO) -> str:
     """The hex sha256 of a file's bytes, read in blocks."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for block in iter(lambda: source.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
@@ -46,14 +50,15 @@ class SearchAction:
         return {"matches": 0, "files_with_matches": 0, "binary_files_skipped": 0}
 
     def handle(
-        self, request: Any, path: Path, relative: str, totals: dict[str, Any]
+        self, request: Any, source: BinaryIO, relative: str, totals: dict[str, Any]
     ) -> list[JsonValue]:
-        if is_binary(path):
+        if is_binary(source):
             totals["binary_files_skipped"] += 1
             return []
         pattern = re.compile(request.pattern, re.IGNORECASE if request.ignore_case else 0)
         items: list[JsonValue] = []
-        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        text_source = io.TextIOWrapper(source, encoding="utf-8", errors="replace", newline="")
+        with text_source as handle:
             for number, line in enumerate(handle, start=1):
                 text = line.rstrip("\r\n")
                 match = pattern.search(text)
@@ -81,10 +86,10 @@ class ChecksumAction:
         return {"files": 0, "bytes": 0}
 
     def handle(
-        self, request: Any, path: Path, relative: str, totals: dict[str, Any]
+        self, request: Any, source: BinaryIO, relative: str, totals: dict[str, Any]
     ) -> list[JsonValue]:
-        digest = sha256_of(path)
-        size = path.stat().st_size
+        digest = sha256_of(source)
+        size = os.fstat(source.fileno()).st_size
         totals["files"] += 1
         totals["bytes"] += size
         return [{"path": relative, "sha256": digest, "bytes": size}]
@@ -97,18 +102,17 @@ class CountAction:
         return {"files": 0, "lines": 0, "bytes": 0, "by_extension": {}}
 
     def handle(
-        self, request: Any, path: Path, relative: str, totals: dict[str, Any]
+        self, request: Any, source: BinaryIO, relative: str, totals: dict[str, Any]
     ) -> list[JsonValue]:
         size = lines = 0
         last = b"\n"
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                size += len(block)
-                lines += block.count(b"\n")
-                last = block[-1:]
+        for block in iter(lambda: source.read(1 << 20), b""):
+            size += len(block)
+            lines += block.count(b"\n")
+            last = block[-1:]
         if last != b"\n":
             lines += 1
-        extension = path.suffix.lower() or "(none)"
+        extension = PurePosixPath(relative).suffix.lower() or "(none)"
         per_extension = totals["by_extension"].setdefault(
             extension, {"files": 0, "lines": 0, "bytes": 0}
         )

@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from agent_tools.builtin.file_actions import FileAction, action_for
 from agent_tools.builtin.file_walk import WalkedFile, walk_files
-from agent_tools.builtin.paths import is_under_roots, resolve_under_roots
+from agent_tools.builtin.paths import is_under_roots, open_under_roots, resolve_under_roots
 from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.definitions import ChunkResult, ProgressUpdate, operation
-from agent_tools.core.errors import InvalidInputError
+from agent_tools.core.errors import AccessDeniedError, InvalidInputError
 from agent_tools.core.policy import ExecutionPolicy
 
 logger = logging.getLogger(__name__)
@@ -113,8 +113,9 @@ def file_operation(
                 skipped += 1
                 continue
             try:
-                new_items = action.handle(request, target, found.relative, totals)
-            except OSError as unreadable:
+                with open_under_roots(target, policy) as source:
+                    new_items = action.handle(request, source, found.relative, totals)
+            except (OSError, AccessDeniedError) as unreadable:
                 logger.info("skipping %s: %s", target, unreadable)
                 skipped += 1
                 continue

@@ -17,6 +17,7 @@ from agent_tools.core.errors import (
     OperationNotFoundError,
 )
 from agent_tools.core.inspection import OperationDetail, build_detail
+from agent_tools.core.limits import check_size
 from agent_tools.core.ownership import OperationIdTakenError, may_see, owner_filter, owner_for_new
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.principals import current_principal
@@ -43,14 +44,20 @@ from agent_tools.runtime.input_answers import parse_responses, record_answers
 from agent_tools.runtime.listing import check_limit, list_page, operation_query, type_list
 from agent_tools.runtime.liveness import process_holder_id
 from agent_tools.runtime.observer import NO_OBSERVER, RuntimeObserver, observed
-from agent_tools.runtime.operation_start import check_same_request, new_record, validate_input
+from agent_tools.runtime.operation_start import (
+    SMALLER_HINT,
+    check_same_request,
+    check_start_limits,
+    new_record,
+    validate_input,
+)
 from agent_tools.runtime.run_history import with_expected_duration
 from agent_tools.runtime.runner import RunnerEnvironment
 from agent_tools.runtime.slices import OnProgress, Runners
 from agent_tools.runtime.view_builder import read_view
 from agent_tools.runtime.view_cache import ViewCache
 from agent_tools.settings import Settings
-from agent_tools.stores import open_store
+from agent_tools.stores import open_store, with_encryption
 from agent_tools.stores.base import Store
 
 __all__ = ["ChangeMark", "Engine", "OnProgress", "default_holder_id"]
@@ -123,6 +130,7 @@ class Engine:
                 default_budget_s=self.settings.budget_ms / 1000,
                 work_clock=work_clock,
                 observer=self.observer,
+                limits=self.settings.limits,
             ),
             self._get,
             self._definition_for,
@@ -142,7 +150,7 @@ class Engine:
         observer: RuntimeObserver | None = None,
     ) -> Engine:
         return cls(
-            open_store(settings.store),
+            with_encryption(open_store(settings.store), settings.encryption_key_text()),
             registry=registry,
             settings=settings,
             dispatcher=dispatcher,
@@ -207,9 +215,13 @@ class Engine:
         priority: int | None = None,
         cursor: str | None = None,
         owner: str | None = None,
+        retention_s: float | None = None,
         on_progress: OnProgress | None = None,
     ) -> OperationView:
         """Start an operation (or continue the one with ``operation_id``) for a budget.
+
+        ``retention_s`` keeps this run that long after it ends (default: the server's
+        ``retention_s`` setting, else the type's).
 
         ``timeout_ms`` limits the active run time of the whole operation (over it, the
         run fails with code ``timeout``); ``chunk_timeout_ms`` limits one chunk;
@@ -232,7 +244,9 @@ class Engine:
             total_steps=total_steps,
             owner=owner_for_new(current_principal(), owner),
             priority=priority,
+            retention_s=self.settings.retention_s if retention_s is None else retention_s,
         )
+        await check_start_limits(self.store, requested, self.settings.limits)
         requested = await with_expected_duration(self.store, requested)
         record, created = await self.store.create_operation(requested)
         if not created:
@@ -280,6 +294,7 @@ class Engine:
             # Skipped before parsing: what is sent for keys we do not wait on is not ours to judge.
             waiting_on = open_questions(record)
             responses = {key: value for key, value in responses.items() if key in waiting_on}
+        check_size("The answers", responses, self.settings.limit_input_bytes, SMALLER_HINT)
         answers = parse_responses(responses)
         record = await record_answers(self.store, record, answers, ignore_unknown=ignore_unknown)
         if record.input_round is None or not record.input_round.complete:
@@ -381,6 +396,11 @@ class Engine:
     ) -> OperationView:
         """Checkpoint a step of an agent-driven operation (the agent does the work)."""
         await self.start()
+        limits = self.settings.limits
+        check_size("The state", state, limits.state_bytes, "Keep less in the state.")
+        check_size(
+            "The notes and steps", [notes, completed_steps], limits.input_bytes, SMALLER_HINT
+        )
         record = await self._owned(operation_id)
         definition = self._definition_for(record)
         check_agent_driven(definition, record)

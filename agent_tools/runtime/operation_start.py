@@ -16,10 +16,22 @@ from agent_tools.core.errors import (
     OperationConflictError,
     validation_problems,
 )
+from agent_tools.core.limits import LimitExceededError, Limits, check_size
+from agent_tools.core.principals import Role, current_principal
 from agent_tools.core.priorities import check_priority
-from agent_tools.core.records import OperationRecord, ProgressRecord, RunMode, RunSettings
+from agent_tools.core.records import (
+    OperationQuery,
+    OperationRecord,
+    ProgressRecord,
+    RunMode,
+    RunSettings,
+)
+from agent_tools.core.status import OperationStatus
+from agent_tools.stores.base import Store
 
 MAX_OPERATION_ID_LENGTH = 128
+SMALLER_HINT = "Send less: split the work, or keep large data in files and pass their paths."
+LIVE = (OperationStatus.PENDING, OperationStatus.RUNNING, OperationStatus.PAUSED)
 
 
 def validate_input(definition: OperationType, raw_input: Any) -> BaseModel:
@@ -71,8 +83,17 @@ def new_record(
     total_steps: int | None,
     owner: str | None,
     priority: int | None = None,
+    retention_s: float | None = None,
 ) -> OperationRecord:
-    """A pending record for a new run; raises :class:`InvalidInputError` on bad settings."""
+    """A pending record for a new run; raises :class:`InvalidInputError` on bad settings.
+
+    ``retention_s`` (how long the run is kept once it ended) overrides the type's.
+    """
+    if retention_s is not None and retention_s <= 0:
+        raise InvalidInputError(
+            f"retention_s must be positive, got {retention_s}.",
+            "Omit it to keep the run for its type's retention.",
+        )
     if mode not in ("inline", "background"):
         raise InvalidInputError(
             f"mode must be 'inline' or 'background', got {mode!r}.",
@@ -91,7 +112,7 @@ def new_record(
         timeout_ms=_positive("timeout_ms", timeout_ms) or definition.timeout_ms,
         chunk_timeout_ms=_positive("chunk_timeout_ms", chunk_timeout_ms)
         or definition.chunk_timeout_ms,
-        retention_s=definition.retention_s,
+        retention_s=definition.retention_s if retention_s is None else retention_s,
     )
     planned = _positive("total_steps", total_steps)
     if planned is None and definition.plan is not None:
@@ -123,3 +144,28 @@ def check_same_request(existing: OperationRecord, requested: OperationRecord) ->
         raise OperationConflictError(existing.operation_id, "operation_type")
     if existing.input != requested.input:
         raise OperationConflictError(existing.operation_id, "input")
+
+
+async def check_start_limits(store: Store, requested: OperationRecord, limits: Limits) -> None:
+    """Refuse a new operation over the input size or its owner's live-operation limit.
+
+    Admins are exempt from the count; continuing an existing run adds nothing. Two
+    starts racing may pass the count together: the limit is a quota, not a lock.
+    """
+    check_size("The input", requested.input, limits.input_bytes, SMALLER_HINT)
+    principal = current_principal()
+    if principal.has_role(Role.ADMIN):
+        return
+    if await store.get_operation(requested.operation_id) is not None:
+        return
+    live = 0
+    for status in LIVE:
+        query = OperationQuery(status=status, owner=requested.owner, limit=limits.live_operations)
+        live += len((await store.list_operations(query)).records)
+    if live >= limits.live_operations:
+        raise LimitExceededError(
+            f"The live operations of {principal.name!r}",
+            live + 1,
+            limits.live_operations,
+            "Let some end, or cancel the ones you no longer need (list_operations).",
+        )

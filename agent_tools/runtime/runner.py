@@ -22,6 +22,7 @@ from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.definitions import ChunkResult, OperationType
 from agent_tools.core.errors import AgentToolsError, OperationTimeoutError
 from agent_tools.core.input_requests import InputResponse, InputRound
+from agent_tools.core.limits import chunk_refusal
 from agent_tools.core.progress import advance, time_left_s
 from agent_tools.core.records import (
     CommitOutcome,
@@ -259,6 +260,10 @@ class OperationRunner:
             raise
         except ChunkAttemptsExhausted as exhausted:
             await self._fail(pending, exhausted.error)
+            return "ended"
+        refusal = chunk_refusal(self._env.limits, result.next_state, result.outputs())
+        if refusal is not None:  # the chunk's output is dropped, the work before it kept
+            await self._fail(pending, refusal)
             return "ended"
         self._note_duration(time.monotonic() - started)
         elapsed = self._env.work_clock() - work_started

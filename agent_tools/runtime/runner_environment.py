@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from agent_tools.core.limits import Limits
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.runtime.observer import NO_OBSERVER, RuntimeObserver
 from agent_tools.stores.base import Store
@@ -27,6 +28,7 @@ class RunnerEnvironment:
     work_clock: Callable[[], float] = time.monotonic
     """Measures the work a chunk did: active time, rate, ETA and chunk sizing (tests count work)."""
     observer: RuntimeObserver = NO_OBSERVER
+    limits: Limits = field(default_factory=Limits)
 
     def lease_ttl_s(self, inline: bool, run_until: float) -> float:
         """How long a lease taken or renewed now must last.

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from agent_tools.core.errors import InvalidInputError
 from agent_tools.stores.base import Store
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "open_store", "with_encryption"]
 
 
 def open_store(url: str) -> Store:
@@ -38,3 +38,13 @@ def open_store(url: str) -> Store:
         "Use memory://, sqlite:///path/to/ops.db, postgresql://user@host:5432/db "
         "or redis://host:6379/0.",
     )
+
+
+def with_encryption(store: Store, keys: str | None) -> Store:
+    """``store``, encrypting payloads at rest with ``keys`` (``id:base64key,...``) when given."""
+    if not keys:
+        return store
+    from agent_tools.stores.encrypted_store import EncryptedStore
+    from agent_tools.stores.encryption import Keyring
+
+    return EncryptedStore(store, Keyring.parse(keys))

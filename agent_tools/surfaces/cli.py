@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "schema": "agent_tools.surfaces.commands.schema",
     "ops": "agent_tools.surfaces.commands.ops",
     "tokens": "agent_tools.surfaces.commands.tokens",
+    "keys": "agent_tools.surfaces.commands.keys",
 }
 
 

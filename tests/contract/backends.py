@@ -7,11 +7,14 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from agent_tools.stores import open_store
+from agent_tools.stores import open_store, with_encryption
 from agent_tools.stores.base import Store
+from agent_tools.stores.encryption import new_key_line
 from tests.services import POSTGRES_URL, REDIS_URL, require_module, require_service
 
-BACKENDS = ("memory", "sqlite", "postgres", "redis")
+BACKENDS = ("memory", "sqlite", "postgres", "redis", "encrypted")
+"""``encrypted``: SQLite behind the encryption wrapper, which must keep every rule."""
+CONTRACT_KEYS = new_key_line()
 
 
 @contextlib.asynccontextmanager
@@ -22,6 +25,8 @@ async def opened_store(backend: str, tmp_path: Path) -> AsyncIterator[Store]:
         store = open_store("memory://")
     elif backend == "sqlite":
         store = open_store(f"sqlite:///{tmp_path / 'contract.db'}")
+    elif backend == "encrypted":
+        store = with_encryption(open_store(f"sqlite:///{tmp_path / 'contract.db'}"), CONTRACT_KEYS)
     elif backend == "postgres":
         require_service("PostgreSQL", "127.0.0.1", 5432)
         postgres = require_module("agent_tools.stores.postgres")
@@ -48,6 +53,8 @@ async def second_instance(backend: str, store: Store) -> AsyncIterator[Store]:
         return
     if backend == "sqlite":
         twin = open_store(store.url)
+    elif backend == "encrypted":
+        twin = with_encryption(open_store(store.url), CONTRACT_KEYS)
     elif backend == "postgres":
         from agent_tools.stores.postgres import PostgresStore
 

@@ -67,7 +67,9 @@ class WireClient:
         }
         if method in NAME_FIELDS:
             headers["Mcp-Name"] = str(params[NAME_FIELDS[method]])
-        response = httpx.post(self._url, json=body, headers=headers, timeout=60)
+        # ASCII JSON: a lone surrogate in a hostile-input test travels as its \u escape.
+        headers["Content-Type"] = "application/json"
+        response = httpx.post(self._url, content=json.dumps(body), headers=headers, timeout=60)
         reply = _json_body(response)
         if "error" in reply:
             raise RpcError(reply["error"])

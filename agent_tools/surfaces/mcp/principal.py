@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_REQUEST, CallToolRequestParams
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agent_tools.core.errors import AgentToolsError
@@ -42,13 +43,45 @@ def principal_of(context: Context) -> Principal:
     request = context.request
     if request is None:
         return LOCAL_USER
-    scope = getattr(request, "scope", {})
+    return principal_of_scope(getattr(request, "scope", {}))
+
+
+def principal_of_scope(scope: Scope) -> Principal:
+    """The principal of an HTTP request's ASGI scope; raises when it carries no credentials."""
     token = getattr(scope.get("user"), "access_token", None)
     if isinstance(token, PrincipalToken):
         return token.principal
     if scope.get(NO_AUTH_SCOPE_KEY):
         return LOCAL_USER
     raise AuthenticationRequiredError()
+
+
+class RequirePrincipal:
+    """Guard an HTTP route beside ``/mcp`` (``/ui``, ``/metrics``) like ``/mcp`` is guarded.
+
+    Wrap the route's ASGI app: ``Route("/metrics", RequirePrincipal(metrics_app))``.
+
+    Without verified credentials the answer is 401 with ``WWW-Authenticate``; with them
+    the route runs acting as the request's principal, so the engine's ownership rules
+    apply to what it shows.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            principal = principal_of_scope(scope)
+        except AuthenticationRequiredError as refusal:
+            response = JSONResponse(
+                {"error": "invalid_token", "error_description": refusal.message},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+            await response(scope, receive, send)
+            return
+        with acting_as(principal):
+            await self.app(scope, receive, send)
 
 
 def guard_tool_calls(
