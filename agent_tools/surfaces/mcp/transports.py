@@ -20,6 +20,7 @@ from agent_tools.surfaces.tool_catalog import TOOLS, ToolSpec
 from agent_tools.telemetry.setup import Telemetry, telemetry_for
 
 if TYPE_CHECKING:
+    from mcp.server.lowlevel.server import Server
     from starlette.types import ASGIApp
 
     from agent_tools.surfaces.auth.http_auth import HttpAuth
@@ -61,16 +62,7 @@ async def serve_stdio(settings: Settings, tools: Sequence[ToolSpec[Any, Any]] = 
         telemetry = telemetry_for(settings)
         engine = engine_for(settings, telemetry.observer)
         async with engine:
-            server = build_server(
-                engine,
-                tools,
-                expose_operation_tools=settings.expose_operation_tools,
-                app=not settings.no_app,
-            )
-            if telemetry.traces:
-                from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
-
-                install_tool_call_tracing(server)
+            server = configured_server(settings, engine, telemetry, tools)
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
@@ -126,16 +118,7 @@ def build_http_app(
     """The HTTP server's app: MCP at ``/mcp``, the web page at ``/ui``, ``/metrics`` when on."""
     from agent_tools.surfaces.web import web_routes
 
-    server = build_server(
-        engine,
-        tools,
-        expose_operation_tools=settings.expose_operation_tools,
-        app=not settings.no_app,
-    )
-    if telemetry.traces:
-        from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
-
-        install_tool_call_tracing(server)
+    server = configured_server(settings, engine, telemetry, tools)
     security = transport_security(settings.host, settings.allowed_hosts)
     verifier = auth.verifier if auth else None
     routes = [*(auth.routes if auth else []), *web_routes(engine, verifier, security)]
@@ -152,3 +135,23 @@ def build_http_app(
         custom_starlette_routes=routes,
     )
     return mark_unauthenticated(starlette_app) if auth is None else starlette_app
+
+
+def configured_server(
+    settings: Settings,
+    engine: Engine,
+    telemetry: Telemetry,
+    tools: Sequence[ToolSpec[Any, Any]],
+) -> Server[dict[str, Any]]:
+    """The MCP server as ``settings`` ask for it, traced when traces are on."""
+    server = build_server(
+        engine,
+        tools,
+        expose_operation_tools=settings.expose_operation_tools,
+        app=not settings.no_app,
+    )
+    if telemetry.traces:
+        from agent_tools.telemetry.mcp_spans import install_tool_call_tracing
+
+        install_tool_call_tracing(server)
+    return server
