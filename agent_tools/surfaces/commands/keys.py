@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from agent_tools.stores.encryption import new_key_line
+    from agent_tools.runtime.store_access import new_key_line
 
     print(new_key_line())
     return 0
