@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from agent_tools.core.eta_history import RunSample
+from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -122,6 +123,21 @@ class Store(Protocol):
 
     async def purge_expired(self, now: float) -> int:
         """Delete operations whose ``expires_at`` has passed, with their items and events."""
+
+    async def purge_ended(self, purge: PurgeFilter) -> int:
+        """Delete the ended operations ``purge`` matches, with everything kept for them.
+
+        That is the record (input, state and its ledger, input rounds and their
+        answers), its result items and its events. Live operations are never removed.
+        Returns how many operations went.
+        """
+
+    async def erase_owner(self, owner: str) -> int:
+        """Delete every operation of ``owner``, whatever its status, with all kept for it.
+
+        The caller cancels live ones first so no worker goes on with them; a worker
+        that still commits finds its lease lost. Returns how many operations went.
+        """
 
     async def record_run(self, sample: RunSample) -> None:
         """Keep ``sample`` of a completed run, and only the newest ``HISTORY_KEPT`` of its type.

@@ -12,6 +12,7 @@ from typing import Any
 
 from agent_tools.core.eta_history import RunSample
 from agent_tools.core.input_requests import InputRound
+from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -205,3 +206,9 @@ class EncryptedStore:
 
     async def purge_expired(self, now: float) -> int:
         return await self.inner.purge_expired(now)
+
+    async def purge_ended(self, purge: PurgeFilter) -> int:
+        return await self.inner.purge_ended(purge)
+
+    async def erase_owner(self, owner: str) -> int:
+        return await self.inner.erase_owner(owner)

@@ -7,6 +7,7 @@ import contextlib
 
 from agent_tools.core.eta_history import HISTORY_KEPT, RunSample
 from agent_tools.core.lease_rules import can_acquire, is_recoverable, recovery_order
+from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -209,11 +210,21 @@ class MemoryStore:
             for operation_id, record in self._records.items()
             if record.expires_at is not None and record.expires_at <= now
         ]
-        for operation_id in expired:
+        return self._remove(expired)
+
+    async def purge_ended(self, purge: PurgeFilter) -> int:
+        return self._remove([key for key, record in self._records.items() if purge.matches(record)])
+
+    async def erase_owner(self, owner: str) -> int:
+        return self._remove([key for key, record in self._records.items() if record.owner == owner])
+
+    def _remove(self, operation_ids: list[str]) -> int:
+        """Drop the operations and their items and events; how many there were."""
+        for operation_id in operation_ids:
             del self._records[operation_id]
             self._items.pop(operation_id, None)
             self._events.pop(operation_id, None)
-        return len(expired)
+        return len(operation_ids)
 
     async def record_run(self, sample: RunSample) -> None:
         kept = self._history.setdefault(sample.operation_type, [])

@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 from agent_tools.core.errors import StoreError
 from agent_tools.core.eta_history import HISTORY_KEPT, RunSample
 from agent_tools.core.lease_rules import is_recoverable, recovery_order
+from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -337,6 +338,39 @@ class RedisStore:
     async def purge_expired(self, now: float) -> int:
         purged: int = await self._run("PURGE", _time(now))
         return purged
+
+    async def purge_ended(self, purge: PurgeFilter) -> int:
+        statuses = sorted(status.value for status in purge.statuses)
+        purged: int = await self._run("PURGE_ENDED", _time(purge.ended_before), *statuses)
+        return purged
+
+    async def erase_owner(self, owner: str) -> int:
+        # Redis keeps no owner index: find the ids here, a batch at a time, then
+        # delete them in one script (an owner never changes, so no re-check is needed).
+        client = self._redis()
+        owned: list[str] = []
+        offset = 0
+        while True:
+            ids: list[str] = await client.zrange(  # type: ignore[assignment]  # decode_responses=True
+                self._key("all"), offset, offset + LIST_BATCH - 1
+            )
+            if not ids:
+                break
+            offset += len(ids)
+            async with client.pipeline(transaction=False) as pipe:
+                for operation_id in ids:
+                    pipe.hget(self._key("op", operation_id), "owner")
+                owners = await pipe.execute()
+            owned.extend(
+                operation_id
+                for operation_id, text in zip(ids, owners, strict=True)
+                if text is not None and _owner_text(text) == owner
+            )
+        removed = 0
+        for start in range(0, len(owned), LIST_BATCH):
+            batch = owned[start : start + LIST_BATCH]
+            removed += int(await self._run("DELETE_OPERATIONS", *batch))
+        return removed
 
     # -- run history ----------------------------------------------------------------------
 

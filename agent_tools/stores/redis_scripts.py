@@ -42,6 +42,18 @@ local function set_expiry(p, id, expires_at)
   end
 end
 
+local function remove(p, id)
+  local status = redis.call('HGET', p .. ':op:' .. id, 'status')
+  if not status then return 0 end
+  redis.call('ZREM', p .. ':status:' .. status, id)
+  redis.call('DEL', p .. ':op:' .. id, p .. ':items:' .. id, p .. ':events:' .. id)
+  redis.call('ZREM', p .. ':all', id)
+  redis.call('ZREM', p .. ':active', id)
+  redis.call('ZREM', p .. ':expiring', id)
+  redis.call('PUBLISH', p .. ':changed', id)
+  return 1
+end
+
 local function changed(p, id, event)
   redis.call('HINCRBY', p .. ':op:' .. id, 'revision', 1)
   redis.call('RPUSH', p .. ':events:' .. id, event)
@@ -160,19 +172,46 @@ return redis.call('HGETALL', key)
 """
 )
 
-PURGE = """
+PURGE = (
+    COMMON
+    + """
 local p, now = ARGV[1], ARGV[2]
 local expired = redis.call('ZRANGEBYSCORE', p .. ':expiring', '-inf', now)
 for _, id in ipairs(expired) do
-  local status = redis.call('HGET', p .. ':op:' .. id, 'status')
-  if status then redis.call('ZREM', p .. ':status:' .. status, id) end
-  redis.call('DEL', p .. ':op:' .. id, p .. ':items:' .. id, p .. ':events:' .. id)
-  redis.call('ZREM', p .. ':all', id)
-  redis.call('ZREM', p .. ':active', id)
+  remove(p, id)
   redis.call('ZREM', p .. ':expiring', id)
 end
 return #expired
 """
+)
+
+PURGE_ENDED = (
+    COMMON
+    + """
+local p, before = ARGV[1], tonumber(ARGV[2])
+local purged = 0
+for i = 3, #ARGV do
+  if is_terminal(ARGV[i]) then
+    for _, id in ipairs(redis.call('ZRANGE', p .. ':status:' .. ARGV[i], 0, -1)) do
+      local updated = tonumber(redis.call('HGET', p .. ':op:' .. id, 'updated_at'))
+      if before == nil or (updated and updated < before) then purged = purged + remove(p, id) end
+    end
+  end
+end
+return purged
+"""
+)
+"""ARGV: prefix, ended-before time ('' for any age), then the statuses; live ones are skipped."""
+
+DELETE_OPERATIONS = (
+    COMMON
+    + """
+local p, removed = ARGV[1], 0
+for i = 2, #ARGV do removed = removed + remove(p, ARGV[i]) end
+return removed
+"""
+)
+"""ARGV: prefix, then the ids of the operations to delete with their items and events."""
 
 SCRIPTS = (
     "CREATE",
@@ -183,5 +222,7 @@ SCRIPTS = (
     "CHANGE_STATUS",
     "SAVE_INPUT_ROUND",
     "PURGE",
+    "PURGE_ENDED",
+    "DELETE_OPERATIONS",
 )
 """The names of the scripts above, which the store registers when it opens."""

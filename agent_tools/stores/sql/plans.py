@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -17,6 +18,7 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
+from agent_tools.core.status import TERMINAL_STATUSES
 from agent_tools.stores.columns import (
     COLUMNS,
     INSERT_COLUMNS,
@@ -350,13 +352,41 @@ def current_revision(operation_id: str) -> Steps[int | None]:
 @plan("atomic")
 def purge_expired(now: float) -> Steps[int]:
     """Delete operations whose ``expires_at`` has passed, with their items and events."""
+    return (yield from _delete_where("expires_at <= $1", (now,)))
+
+
+@plan("atomic")
+def purge_ended(purge: PurgeFilter) -> Steps[int]:
+    """Delete the ended operations ``purge`` matches, with their items and events."""
+    # Only ended statuses reach the SQL, whatever the filter holds.
+    statuses = sorted(status.value for status in purge.statuses & TERMINAL_STATUSES)
+    if not statuses:
+        return 0
+    where = f"status IN ({numbered(1, len(statuses))})"
+    parameters: list[Any] = list(statuses)
+    if purge.ended_before is not None:
+        parameters.append(purge.ended_before)
+        where += f" AND updated_at < ${len(parameters)}"
+    return (yield from _delete_where(where, tuple(parameters)))
+
+
+@plan("atomic")
+def erase_owner(owner: str) -> Steps[int]:
+    """Delete every operation of ``owner``, with its items and events."""
+    return (yield from _delete_where("owner = $1", (owner,)))
+
+
+def _delete_where(where: str, parameters: tuple[Any, ...]) -> Steps[int]:
+    """Delete the operations matching ``where`` and their items and events; how many."""
     for table in ("items", "events"):
         yield Query(
             f"DELETE FROM {table} WHERE operation_id IN "
-            "(SELECT operation_id FROM operations WHERE expires_at <= $1)",
-            (now,),
+            f"(SELECT operation_id FROM operations WHERE {where})",
+            parameters,
         )
     deleted = yield Query(
-        "DELETE FROM operations WHERE expires_at <= $1 RETURNING operation_id", (now,), "rows"
+        f"DELETE FROM operations WHERE {where} RETURNING operation_id", parameters, "rows"
     )
+    for row in deleted:
+        yield Notify(row[0])
     return len(deleted)

@@ -6,6 +6,7 @@ import abc
 from typing import TypeVar
 
 from agent_tools.core.eta_history import RunSample
+from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import (
     Checkpoint,
     CommitOutcome,
@@ -103,6 +104,12 @@ class SqlStore(abc.ABC):
 
     async def purge_expired(self, now: float) -> int:
         return await self._execute(plans.purge_expired(now))
+
+    async def purge_ended(self, purge: PurgeFilter) -> int:
+        return await self._execute(plans.purge_ended(purge))
+
+    async def erase_owner(self, owner: str) -> int:
+        return await self._execute(plans.erase_owner(owner))
 
     async def record_run(self, sample: RunSample) -> None:
         await self._execute(history_plans.record_run(sample))
