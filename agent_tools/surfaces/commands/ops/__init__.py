@@ -12,6 +12,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,7 +21,10 @@ if TYPE_CHECKING:
     from agent_tools.core.principals import Principal
     from agent_tools.runtime.engine import Engine
 
-HELP = "List, show, watch, pause, resume or cancel operations, and read their results."
+HELP = (
+    "List, show, watch, pause, resume or cancel operations, read their results, "
+    "purge ended ones or erase a principal."
+)
 
 Handler = Callable[["Engine", argparse.Namespace, "Console"], Awaitable[int]]
 
@@ -80,6 +84,30 @@ def _results_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help="stop after this many items")
 
 
+def _purge_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--older-than",
+        metavar="DURATION",
+        help="only operations that ended longer ago than this (30s, 15m, 12h, 7d, 2w)",
+    )
+    parser.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        help="only ended operations with this status: completed, failed, cancelled "
+        "(repeatable; default all three)",
+    )
+
+
+def _erase_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--owner", required=True, help="the principal whose data is erased")
+    parser.add_argument(
+        "--tokens-file",
+        type=Path,
+        help="also revoke its tokens here (default: AGENT_TOOLS_TOKENS_FILE or the data dir)",
+    )
+
+
 ACTIONS: dict[str, Action] = {
     "list": Action(
         "operations, newest first", _list_arguments, "reading:list_operations", "list_operations"
@@ -109,7 +137,18 @@ ACTIONS: dict[str, Action] = {
     "cancel": Action(
         "cancel one operation for good", _cancel_arguments, "steering:cancel", "cancel"
     ),
-    # ``purge`` (retention and erasure) is added here by the data-retention work.
+    "purge": Action(
+        "delete ended operations now, with their results and events",
+        _purge_arguments,
+        "erasing:purge",
+        "purge",
+    ),
+    "erase": Action(
+        "erase a principal: cancel and delete all its operations, revoke its tokens",
+        _erase_arguments,
+        "erasing:erase",
+        "erase",
+    ),
 }
 
 
