@@ -493,22 +493,26 @@ class Engine:
     ) -> OperationView:
         """The operation's view; with ``with_items``, the items after ``cursor`` too."""
         held = held_elsewhere(record, self.holder_id, time.time())
+        if with_items:
+            max_items = self.settings.response_max_items
+            return await self._read_view(record, cursor, min(limit or max_items, max_items), held)
+        # Polling get_progress rebuilds nothing until the operation changes.
         key = ViewCache.key(record, held)
-        if not with_items:
-            # Polling get_progress rebuilds nothing until the operation changes.
-            cached = self._item_less_views.get(record.operation_id, key)
-            if cached is not None:
-                return cached
-        max_items = self.settings.response_max_items
-        view = await read_view(
+        view = self._item_less_views.get(record.operation_id, key)
+        if view is None:
+            view = await self._read_view(record, None, 0, held)
+            self._item_less_views.put(record.operation_id, key, view)
+        return view
+
+    async def _read_view(
+        self, record: OperationRecord, cursor: str | None, max_items: int, held: bool
+    ) -> OperationView:
+        return await read_view(
             self.store,
             record,
-            cursor=cursor if with_items else None,
-            max_items=min(limit or max_items, max_items) if with_items else 0,
+            cursor=cursor,
+            max_items=max_items,
             max_bytes=self.settings.response_max_bytes,
             agent_driven=self._definition_for(record).agent_driven,
             held_elsewhere=held,
         )
-        if not with_items:
-            self._item_less_views.put(record.operation_id, key, view)
-        return view

@@ -275,7 +275,6 @@ class OperationRunner:
                 self._sizer.observe(self._last_chunk_size, elapsed)
             progress = self._sizer.carried(progress)
         pending.add(result, progress)
-        progress = pending.progress
         self._emit(float(progress.current_step), _as_float(progress.total_steps), progress.message)
         return await self._commit_after_chunk(pending, result)
 
