@@ -39,6 +39,7 @@ CORE_MAY_IMPORT = frozenset(
         "datetime",
         "enum",
         "functools",
+        "hashlib",
         "inspect",
         "itertools",
         "json",

@@ -6,8 +6,10 @@ every backend; ``tests/contract`` holds the suite that checks them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
+from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.eta_history import RunSample
 from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import (
@@ -147,3 +149,22 @@ class Store(Protocol):
 
     async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
         """Up to ``limit`` samples of ``operation_type``, newest first."""
+
+    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
+        """Append ``records`` to the store's audit chain, numbered and hashed, atomically.
+
+        Safe under concurrent writers (other processes sharing the store): each
+        append extends the head it finds, so the store keeps one unbroken chain.
+        """
+
+    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
+        """Up to ``query.limit`` audit entries after ``query.after_seq``, oldest first."""
+
+    async def audit_bounds(self) -> AuditBounds:
+        """The checkpoint the chain resumes from (None before any purge) and its head."""
+
+    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
+        """Delete the entries up to ``checkpoint.seq`` and keep ``checkpoint`` in their place.
+
+        Both happen in one step. Returns how many entries went.
+        """

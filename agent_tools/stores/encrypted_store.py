@@ -8,8 +8,10 @@ ever sees ``{"$enc": ...}`` values where the payloads were.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.eta_history import RunSample
 from agent_tools.core.input_requests import InputRound
 from agent_tools.core.purging import PurgeFilter
@@ -212,3 +214,17 @@ class EncryptedStore:
 
     async def erase_owner(self, owner: str) -> int:
         return await self.inner.erase_owner(owner)
+
+    # Audit entries hold no payload (who, what, when, how it ended): kept as they are.
+
+    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
+        await self.inner.append_audit(records)
+
+    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
+        return await self.inner.read_audit(query)
+
+    async def audit_bounds(self) -> AuditBounds:
+        return await self.inner.audit_bounds()
+
+    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
+        return await self.inner.purge_audit(checkpoint)

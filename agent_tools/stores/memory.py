@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 
+from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.eta_history import HISTORY_KEPT, RunSample
 from agent_tools.core.lease_rules import can_acquire, is_recoverable, recovery_order
 from agent_tools.core.purging import PurgeFilter
@@ -20,6 +22,7 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
+from agent_tools.stores.memory_audit import MemoryAuditLog
 
 
 class MemoryStore:
@@ -31,6 +34,7 @@ class MemoryStore:
         self._items: dict[str, list[ResultItem]] = {}
         self._events: dict[str, list[Event]] = {}
         self._history: dict[str, list[RunSample]] = {}
+        self._audit = MemoryAuditLog()
         self._changed: asyncio.Condition | None = None
 
     def _condition(self) -> asyncio.Condition:
@@ -234,3 +238,15 @@ class MemoryStore:
     async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
         kept = self._history.get(operation_type, [])
         return [sample.model_copy() for sample in reversed(kept)][:limit]
+
+    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
+        self._audit.append(records)
+
+    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
+        return self._audit.read(query)
+
+    async def audit_bounds(self) -> AuditBounds:
+        return self._audit.bounds
+
+    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
+        return self._audit.purge(checkpoint)

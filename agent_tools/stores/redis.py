@@ -12,11 +12,13 @@ import asyncio
 import contextlib
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.errors import StoreError
 from agent_tools.core.eta_history import HISTORY_KEPT, RunSample
 from agent_tools.core.lease_rules import is_recoverable, recovery_order
@@ -44,6 +46,7 @@ from agent_tools.stores.columns import (
     to_record,
     to_row,
 )
+from agent_tools.stores.redis_audit import RedisAuditLog
 from agent_tools.stores.url_options import NameOption
 from agent_tools.stores.waiters import ChangeWaiters
 
@@ -100,6 +103,7 @@ class RedisStore:
         self._listener: asyncio.Task[None] | None = None
         self._waiters = ChangeWaiters()
         self._scripts: dict[str, Any] = {}
+        self._audit = RedisAuditLog(self._redis, self.prefix)
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -385,3 +389,15 @@ class RedisStore:
         key = self._key("history", operation_type)
         samples = await self._redis().lrange(key, 0, limit - 1)
         return [RunSample.model_validate_json(sample) for sample in samples]
+
+    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
+        await self._audit.append(records)
+
+    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
+        return await self._audit.read(query)
+
+    async def audit_bounds(self) -> AuditBounds:
+        return await self._audit.bounds()
+
+    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
+        return await self._audit.purge(checkpoint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_tools.core.audit import GENESIS_HASH
 from agent_tools.stores.sql.dialect import Dialect
 from agent_tools.stores.sql.plan import Query, Steps, plan
 
@@ -59,6 +60,31 @@ _MIGRATIONS: list[list[str]] = [
             finished_at {real} NOT NULL
         )""",
         "CREATE INDEX run_history_by_type ON run_history (operation_type, id)",
+    ],
+    [
+        """CREATE TABLE audit_log (
+            seq {bigint} PRIMARY KEY,
+            at {real} NOT NULL,
+            principal TEXT NOT NULL,
+            action TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            operation_id TEXT,
+            detail TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_by_operation ON audit_log (operation_id, seq)",
+        # One row: the chain's head (appends lock it) and the checkpoint of the last purge.
+        """CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY,
+            seq {bigint} NOT NULL,
+            hash TEXT NOT NULL,
+            checkpoint_seq {bigint},
+            checkpoint_hash TEXT,
+            checkpoint_at {real},
+            checkpoint_signature TEXT
+        )""",
+        f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')",
     ],
 ]
 """Each entry moves the schema one version up; never edit one that has shipped.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 from typing import TypeVar
 
+from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.eta_history import RunSample
 from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import (
@@ -19,7 +21,7 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.stores.sql import history_plans, plans
+from agent_tools.stores.sql import audit_plans, history_plans, plans
 from agent_tools.stores.sql.dialect import Dialect
 from agent_tools.stores.sql.plan import Plan
 from agent_tools.stores.waiters import ChangeWaiters
@@ -116,3 +118,15 @@ class SqlStore(abc.ABC):
 
     async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
         return await self._execute(history_plans.run_history(operation_type, limit))
+
+    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
+        await self._execute(audit_plans.append_audit(records))
+
+    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
+        return await self._execute(audit_plans.read_audit(query))
+
+    async def audit_bounds(self) -> AuditBounds:
+        return await self._execute(audit_plans.audit_bounds())
+
+    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
+        return await self._execute(audit_plans.purge_audit(checkpoint))
