@@ -51,3 +51,24 @@ def store_url(backend: str, store: Store) -> str:
     if backend == "redis":
         return f"{REDIS_URL}?prefix={store.prefix}"  # type: ignore[attr-defined]
     return store.url
+
+
+async def run_client(*command: str) -> str:
+    """A database's own command-line client (sqlite3, psql, redis-cli); its output."""
+    process = await asyncio.create_subprocess_exec(
+        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), WAIT_S)
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+async def raw_audit_rows(backend: str, store: Store) -> str:
+    """Every stored audit row as the database's client prints it."""
+    if backend == "sqlite":
+        return await run_client("sqlite3", str(store.path), "SELECT * FROM audit_log")  # type: ignore[attr-defined]
+    if backend == "postgres":
+        schema = store.schema  # type: ignore[attr-defined]
+        return await run_client("psql", POSTGRES_URL, "-c", f'SELECT * FROM "{schema}".audit_log')
+    key = f"{store.prefix}:audit:log"  # type: ignore[attr-defined]
+    return await run_client("redis-cli", "-u", REDIS_URL, "ZRANGE", key, "0", "-1")

@@ -6,7 +6,6 @@ with access to the database but not to agent-tools would do it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from agent_tools.stores.base import Store
-from tests.audit.cli import agent_tools, store_url
+from tests.audit.cli import agent_tools, run_client, store_url
 from tests.contract.audit_chains import access
 from tests.contract.backends import opened_store
 from tests.services import POSTGRES_URL, REDIS_URL
@@ -35,17 +34,8 @@ EXPECTED = {
 }
 
 
-async def run(*command: str) -> str:
-    process = await asyncio.create_subprocess_exec(
-        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0, err.decode()
-    return out.decode()
-
-
 async def redis(store: Store, *arguments: str) -> str:
-    return await run("redis-cli", "-u", REDIS_URL, *arguments)
+    return await run_client("redis-cli", "-u", REDIS_URL, *arguments)
 
 
 async def tamper_redis(store: Store, how: str) -> None:
@@ -67,10 +57,10 @@ async def tamper_redis(store: Store, how: str) -> None:
 async def tamper(backend: str, store: Store, how: str) -> None:
     """Change the stored rows with the database's own command-line client."""
     if backend == "sqlite":
-        await run("sqlite3", str(store.path), SQL_TAMPERING[how])  # type: ignore[attr-defined]
+        await run_client("sqlite3", str(store.path), SQL_TAMPERING[how])  # type: ignore[attr-defined]
     elif backend == "postgres":
         statement = f'SET search_path TO "{store.schema}"; {SQL_TAMPERING[how]}'  # type: ignore[attr-defined]
-        await run("psql", "-v", "ON_ERROR_STOP=1", POSTGRES_URL, "-c", statement)
+        await run_client("psql", "-v", "ON_ERROR_STOP=1", POSTGRES_URL, "-c", statement)
     else:
         await tamper_redis(store, how)
 
