@@ -114,6 +114,7 @@ class Engine:
             max(0.2, self.settings.lease_ttl_s / 3),
             slice_s=self.settings.worker_slice_s,
             aging_s=self.settings.priority_aging_s,
+            purge_interval_s=self.settings.purge_interval_s,
         )
         self._process_pool: ProcessPoolExecutor | None = None
         self._item_less_views = ViewCache()
