@@ -60,6 +60,7 @@ _MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX run_history_by_type ON run_history (operation_type, id)",
     ],
+    ["ALTER TABLE operations ADD COLUMN dropped_items {bigint} NOT NULL DEFAULT 0"],
 ]
 """Each entry moves the schema one version up; never edit one that has shipped.
 
