@@ -54,3 +54,16 @@ def trim_due(kept: int, cap: int, *, at_rest: bool) -> bool:
 def items_skipped(after_seq: int, dropped_items: int) -> int:
     """How many items after a reader's position were dropped before the reader got them."""
     return max(0, dropped_items - after_seq)
+
+
+def skipped_phrase(skipped: int, cap: int | None, summary_first: bool) -> str:
+    """The sentence that tells a reader items after its cursor were dropped, or ''."""
+    if skipped <= 0:
+        return ""
+    kept = f"only its newest {cap}" if cap is not None else "only its newest items"
+    where = (
+        "the first item here is their summary"
+        if summary_first
+        else "these start at the oldest kept"
+    )
+    return f"{skipped} result items after your cursor were dropped: the run keeps {kept}; {where}. "
