@@ -232,11 +232,14 @@ local fields = redis.call('HMGET', key, 'item_count', 'dropped_items', 'items_of
 if not fields[1] or tonumber(fields[1]) < through or through <= expected then return 0 end
 if tonumber(fields[2] or '0') ~= expected then return 0 end
 local offset = tonumber(fields[3] or '0')
-redis.call('LTRIM', list, through - offset, -1)
+local last = through - offset - 1
 if ARGV[5] == '1' then
-  redis.call('LPUSH', list, ARGV[6])
+  -- Overwrite the last dropped item in place: the list never empties, so keeps its TTL.
+  redis.call('LSET', list, last, ARGV[6])
+  redis.call('LTRIM', list, last, -1)
   offset = through - 1
 else
+  redis.call('LTRIM', list, last + 1, -1)
   offset = through
 end
 redis.call('HSET', key, 'dropped_items', through, 'items_offset', offset)

@@ -129,3 +129,22 @@ async def test_purging_a_trimmed_operation_removes_its_summary_too(store: Store)
     assert await store.commit_checkpoint(done) == "committed"
     assert await store.purge_expired(time.time()) == 1
     assert await store.read_items(lease.operation_id, 0, 100) == []
+
+
+async def test_a_trimmed_log_of_an_ended_operation_still_expires_with_it(
+    backend: str, store: Store
+) -> None:
+    lease = await _with_items(store, 4)
+    done = checkpoint(
+        lease, status=OperationStatus.COMPLETED, items=[], release=True, expires_at=time.time() + 60
+    )
+    assert await store.commit_checkpoint(done) == "committed"
+    assert await store.trim_items(_trim(lease.operation_id, 0, 2, "summary"))
+    if backend == "redis":
+        from agent_tools.stores.redis import RedisStore
+
+        assert isinstance(store, RedisStore)
+        client = store._redis()
+        # The safety TTL Redis keys carry past expires_at survives the trim.
+        assert await client.ttl(store._key("items", lease.operation_id)) > 0
+    assert await _seqs(store, lease.operation_id) == [2, 3, 4]
