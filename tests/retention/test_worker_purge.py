@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,9 @@ import pytest
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores import open_store
 from agent_tools.stores.base import Store
+from tests.contract.backends import emptied_afterwards
 from tests.contract.records import new_record
-from tests.fleet.harness import OPS, PROJECT_ROOT
+from tests.fleet.harness import one_worker
 from tests.services import POSTGRES_URL, REDIS_URL, require_service
 
 PURGE_INTERVAL_S = 0.3
@@ -35,48 +34,15 @@ def _store_url(backend: str, tmp_path: Path) -> str:
     return f"{REDIS_URL}?prefix={unique}"
 
 
-@asynccontextmanager
-async def _shared_store(url: str) -> AsyncIterator[Store]:
-    store = open_store(url)
-    await store.open()
-    try:
-        yield store
-    finally:
-        drop = getattr(store, "drop_everything", None)
-        if drop is not None:
-            await drop()
-        await store.close()
-
-
 @contextmanager
 def _only_a_worker(url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """One worker process on ``url`` (its own queue, so no other test's slices reach it)."""
     require_service("Redis", "127.0.0.1", 6379)
-    environment = {
-        **os.environ,
-        "AGENT_TOOLS_STORE": url,
-        "AGENT_TOOLS_BROKER": REDIS_URL,
-        "AGENT_TOOLS_QUEUE": f"purge-test-{uuid.uuid4().hex[:8]}",
-        "AGENT_TOOLS_PURGE_INTERVAL_S": str(PURGE_INTERVAL_S),
-        "AGENT_TOOLS_LEASE_TTL_S": "2",
-    }
-    with log.open("wb") as errors:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "agent_tools.surfaces.cli", "worker", "--ops", OPS],
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
-        )
-        try:
-            yield worker
-        finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+    queue = f"purge-test-{uuid.uuid4().hex[:8]}"
+    with one_worker(
+        url, REDIS_URL, log, queue=queue, purge_interval_s=str(PURGE_INTERVAL_S)
+    ) as worker:
+        yield worker
 
 
 def _tail(log: Path) -> str:
@@ -98,7 +64,7 @@ async def test_a_worker_alone_purges_operations_whose_retention_passed_as_it_run
     backend: str, tmp_path: Path
 ) -> None:
     url = _store_url(backend, tmp_path)
-    async with _shared_store(url) as store:
+    async with emptied_afterwards(open_store(url)) as store:
         now = time.time()
         kept = new_record(status=OperationStatus.COMPLETED, expires_at=now + 3600)
         expired = new_record(status=OperationStatus.COMPLETED, expires_at=now - 1)
