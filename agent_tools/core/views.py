@@ -145,6 +145,11 @@ class OperationTypeInfo(BaseModel):
     default_priority: int = Field(
         default=0, description="The priority (0-9) of background runs that name none."
     )
+    max_result_items: int | None = Field(
+        default=None,
+        description="Runs keep only this many of their newest result items (older ones are "
+        "dropped or folded into a summary): read results as they come. Null keeps them all.",
+    )
 
 
 class OperationTypeList(BaseModel):

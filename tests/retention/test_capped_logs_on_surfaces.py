@@ -64,3 +64,12 @@ async def test_latest_results_read_the_newest_kept_items_without_a_gap(
     assert [item.seq for item in view.items] == list(range(491, 501))
     assert view.skipped_items == 0
     assert "dropped" not in view.next_step
+
+
+async def test_describe_operation_types_tells_the_agent_about_the_cap(
+    capped_run: tuple[Engine, str],
+) -> None:
+    engine, _ = capped_run
+    types = {info.name: info for info in engine.describe_operation_types().operation_types}
+    assert types["capped"].max_result_items == 100
+    assert types["uncapped"].max_result_items is None
