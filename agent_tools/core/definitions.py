@@ -234,11 +234,10 @@ def operation(
     return decorate
 
 
-def check_result_cap(max_result_items: int | None) -> int | None:
-    """The cap, refused below one item."""
+def check_result_cap(max_result_items: int | None) -> None:
+    """Refuse a cap below one item."""
     if max_result_items is not None and max_result_items < 1:
         raise ValueError(f"max_result_items must be at least 1, got {max_result_items}")
-    return max_result_items
 
 
 def agent_driven_operation(
