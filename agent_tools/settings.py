@@ -76,6 +76,9 @@ class Settings(BaseModel):
     retention_s: float | None = Field(default=None, gt=0)
     """How long ended operations are kept before they are purged, for every type (default:
     each type's ``retention_s``); a run started with its own ``retention_s`` keeps that."""
+    purge_interval_s: float = Field(default=60.0, gt=0)
+    """How often each server and worker purges operations whose retention passed (spread at
+    random by half of it, so a fleet's workers do not purge the shared store together)."""
     encryption_keys: str | None = None
     """Keys that encrypt input, state, results and answers at rest: ``id:base64key,...``,
     newest last (``agent-tools keys generate`` makes one); unset keeps them in clear."""

@@ -8,7 +8,6 @@ times interleaved, and the median time per chunk is compared with "off".
 from __future__ import annotations
 
 import asyncio
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from agent_tools import ChunkProgress, ChunkResult, Engine, OperationRegistry, Settings, operation
 from agent_tools.telemetry.setup import telemetry_for
+from benchmarks.per_chunk import print_per_chunk
 
 CHUNKS = 2000
 ROUNDS = 5
@@ -71,11 +71,8 @@ async def main() -> None:
         for name, settings in modes.items():
             figures[name].append(await seconds_per_chunk(**settings))
             exporter.clear()
-    baseline = statistics.median(figures["off"])
     print(f"{CHUNKS} chunks, memory store, median of {ROUNDS} interleaved rounds")
-    for name, values in figures.items():
-        median = statistics.median(values)
-        print(f"{name:8} {median * 1e6:8.1f} us/chunk  {median / baseline:5.2f}x off")
+    print_per_chunk(figures, "off")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, m
 from agent_tools.core.chunk_progress import ChunkProgress
 from agent_tools.core.input_requests import InputRequest, check_name
 from agent_tools.core.priorities import check_priority
+from agent_tools.core.result_caps import CompactResults
 
 ChunkFunction: TypeAlias = Callable[[Any, Any, ChunkProgress, int], Any]
 """``fn(input, state, progress, chunk_index) -> ChunkResult`` (sync or async)."""
@@ -115,6 +116,10 @@ class OperationType:
     timeout_ms: int | None = None
     chunk_timeout_ms: int | None = None
     retention_s: float | None = 7 * 24 * 3600.0
+    max_result_items: int | None = None
+    """Runs keep only this many of their newest result items (None: all of them)."""
+    compact_results: CompactResults | None = None
+    """Folds the items a capped log drops into one summary item (see core.result_caps)."""
     priority: int = 0
     """Background runs of this type get it (0-9, higher first) unless the caller names one."""
     migrations: Mapping[int, Migration] = field(default_factory=dict)
@@ -156,6 +161,8 @@ def operation(
     timeout_ms: int | None = None,
     chunk_timeout_ms: int | None = None,
     retention_s: float | None = 7 * 24 * 3600.0,
+    max_result_items: int | None = None,
+    compact_results: CompactResults | None = None,
     priority: int = 0,
     migrations: Mapping[int, Migration] | None = None,
     run_in: RunIn | None = None,
@@ -175,9 +182,14 @@ def operation(
     chunk size (starting at ``chunk_size``, at most ``max_chunk_size``) so that a
     chunk takes ``chunk_target_ms`` (default a fifth of the budget); the chunk
     reads its size from ``progress.chunk_size``. ``priority`` (0-9, higher first)
-    orders background runs waiting for a slot or a worker.
+    orders background runs waiting for a slot or a worker. ``max_result_items``
+    keeps only the newest items of a run's result log (a run may pass its own);
+    the older are dropped, or folded by ``compact_results(summary, dropped)`` into
+    one summary item (also for runs that set a cap of their own).
     """
     from agent_tools.core.registry import default_registry
+
+    check_result_cap(max_result_items)
 
     if checkpoint_every_chunks is not None:
         warnings.warn(
@@ -207,6 +219,8 @@ def operation(
             timeout_ms=timeout_ms,
             chunk_timeout_ms=chunk_timeout_ms,
             retention_s=retention_s,
+            max_result_items=max_result_items,
+            compact_results=compact_results,
             priority=check_priority(priority),
             migrations=dict(migrations or {}),
             run_in=chosen,
@@ -218,6 +232,12 @@ def operation(
         return definition
 
     return decorate
+
+
+def check_result_cap(max_result_items: int | None) -> None:
+    """Refuse a cap below one item."""
+    if max_result_items is not None and max_result_items < 1:
+        raise ValueError(f"max_result_items must be at least 1, got {max_result_items}")
 
 
 def agent_driven_operation(

@@ -71,6 +71,8 @@ class RunSettings(BaseModel):
     chunk_target_ms: int | None = None
     """How long an adaptive chunk should take; None means a fifth of the budget."""
     max_chunk_size: int = 100_000
+    max_result_items: int | None = None
+    """Keep only this many of the newest result items (see core.result_caps); None keeps all."""
 
     @model_validator(mode="before")
     @classmethod
@@ -99,6 +101,9 @@ class OperationRecord(BaseModel):
     progress: ProgressRecord = Field(default_factory=ProgressRecord)
     next_chunk_index: int = 0
     item_count: int = 0
+    """Result items ever recorded, dropped ones included: the seq of the newest."""
+    dropped_items: int = 0
+    """How many of the oldest items a capped log no longer holds as themselves (seq 1..n)."""
     result: JsonValue = None
     error: ErrorInfo | None = None
     input_round: InputRound | None = None

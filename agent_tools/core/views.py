@@ -66,6 +66,17 @@ class OperationView(BaseModel):
         default_factory=list, description="New result items after the cursor you passed."
     )
     items_total: int = Field(description="Result items recorded so far.")
+    dropped_items: int = Field(
+        default=0,
+        description="How many of the oldest result items are no longer kept (seq 1 to this): "
+        "the run keeps only its newest ones. If its type folds them, item seq=dropped_items "
+        "is their summary.",
+    )
+    skipped_items: int = Field(
+        default=0,
+        description="Dropped items that came after the cursor you passed, so these items "
+        "start after a gap: at the summary or the oldest item kept. Not an error.",
+    )
     next_cursor: str | None = Field(
         description="Pass as cursor to get the items after these (the cursor you passed "
         "when no new items were read; null means from the beginning)."
@@ -133,6 +144,11 @@ class OperationTypeInfo(BaseModel):
     )
     default_priority: int = Field(
         default=0, description="The priority (0-9) of background runs that name none."
+    )
+    max_result_items: int | None = Field(
+        default=None,
+        description="Runs keep only this many of their newest result items (older ones are "
+        "dropped or folded into a summary): read results as they come. Null keeps them all.",
     )
 
 

@@ -20,14 +20,17 @@ from agent_tools.core.priorities import (
     WaitingLine,
     aged_priority,
 )
+from agent_tools.runtime.purge_schedule import (
+    DEFAULT_PURGE_INTERVAL_S,
+    PurgeSchedule,
+    purge_if_due,
+)
 from agent_tools.stores.base import Store
 
 logger = logging.getLogger(__name__)
 
 RunBackground = Callable[[str, float | None], Awaitable[bool]]
 """Run an operation here until it ends or the seconds given pass; returns whether work remains."""
-
-PURGE_INTERVAL_S = 60.0
 
 
 class BackgroundDispatcher(Protocol):
@@ -58,9 +61,11 @@ class InProcessDispatcher:
         *,
         slice_s: float | None = None,
         aging_s: float = DEFAULT_AGING_S,
+        purge_interval_s: float = DEFAULT_PURGE_INTERVAL_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._max_concurrent = max_concurrent
+        self._purge_interval_s = purge_interval_s
         self._recovery_interval_s = recovery_interval_s
         self._slice_s = slice_s
         self._aging_s = aging_s
@@ -81,6 +86,7 @@ class InProcessDispatcher:
                 self._recovery_interval_s,
                 self._max_concurrent * 4,
                 self._aging_s,
+                purge_interval_s=self._purge_interval_s,
             )
         )
 
@@ -129,13 +135,16 @@ async def maintain_forever(
     interval_s: float,
     batch: int,
     aging_s: float = DEFAULT_AGING_S,
+    *,
+    purge_interval_s: float = DEFAULT_PURGE_INTERVAL_S,
 ) -> None:
     """Re-dispatch operations whose runner died (lease expired) and purge expired ones.
 
     An operation still waiting is sent again at its aged priority, so that across a
-    fleet, too, one that waited long overtakes newer urgent ones.
+    fleet, too, one that waited long overtakes newer urgent ones. Purges follow a
+    :class:`PurgeSchedule`: about every ``purge_interval_s``, spread at random.
     """
-    last_purge = 0.0
+    purges = PurgeSchedule(purge_interval_s)
     while True:
         try:
             now = time.time()
@@ -144,11 +153,7 @@ async def maintain_forever(
                 await dispatch(
                     record.operation_id, aged_priority(record.priority, waited_s, aging_s)
                 )
-            if now - last_purge >= PURGE_INTERVAL_S:
-                purged = await store.purge_expired(now)
-                last_purge = now
-                if purged:
-                    logger.info("purged %d expired operations", purged)
+            await purge_if_due(store, purges, now)
         except Exception:
             logger.exception("background maintenance failed; retrying")
         await asyncio.sleep(interval_s)

@@ -114,6 +114,7 @@ class Engine:
             max(0.2, self.settings.lease_ttl_s / 3),
             slice_s=self.settings.worker_slice_s,
             aging_s=self.settings.priority_aging_s,
+            purge_interval_s=self.settings.purge_interval_s,
         )
         self._process_pool: ProcessPoolExecutor | None = None
         self._item_less_views = ViewCache()
@@ -216,12 +217,14 @@ class Engine:
         cursor: str | None = None,
         owner: str | None = None,
         retention_s: float | None = None,
+        max_result_items: int | None = None,
         on_progress: OnProgress | None = None,
     ) -> OperationView:
         """Start an operation (or continue the one with ``operation_id``) for a budget.
 
         ``retention_s`` keeps this run that long after it ends (default: the server's
-        ``retention_s`` setting, else the type's).
+        ``retention_s`` setting, else the type's). ``max_result_items`` keeps only that
+        many of its newest result items (default: the type's; views say how many went).
 
         ``timeout_ms`` limits the active run time of the whole operation (over it, the
         run fails with code ``timeout``); ``chunk_timeout_ms`` limits one chunk;
@@ -245,6 +248,7 @@ class Engine:
             owner=owner_for_new(current_principal(), owner),
             priority=priority,
             retention_s=self.settings.retention_s if retention_s is None else retention_s,
+            max_result_items=max_result_items,
         )
         await check_start_limits(self.store, requested, self.settings.limits)
         requested = await with_expected_duration(self.store, requested)

@@ -71,6 +71,7 @@ def type_list(registry: OperationRegistry) -> OperationTypeList:
                 default_chunk_size=definition.chunk_size,
                 adaptive_chunk_size=definition.adaptive_chunk_size,
                 default_priority=definition.priority,
+                max_result_items=definition.max_result_items,
             )
             for definition in registry.all_latest()
         ]

@@ -84,10 +84,12 @@ def new_record(
     owner: str | None,
     priority: int | None = None,
     retention_s: float | None = None,
+    max_result_items: int | None = None,
 ) -> OperationRecord:
     """A pending record for a new run; raises :class:`InvalidInputError` on bad settings.
 
-    ``retention_s`` (how long the run is kept once it ended) overrides the type's.
+    ``retention_s`` (how long the run is kept once it ended) and ``max_result_items``
+    (how many of the newest result items it keeps) override the type's.
     """
     if retention_s is not None and retention_s <= 0:
         raise InvalidInputError(
@@ -113,6 +115,8 @@ def new_record(
         chunk_timeout_ms=_positive("chunk_timeout_ms", chunk_timeout_ms)
         or definition.chunk_timeout_ms,
         retention_s=definition.retention_s if retention_s is None else retention_s,
+        max_result_items=_positive("max_result_items", max_result_items)
+        or definition.max_result_items,
     )
     planned = _positive("total_steps", total_steps)
     if planned is None and definition.plan is not None:

@@ -39,6 +39,7 @@ from agent_tools.runtime.checkpoint import (
 from agent_tools.runtime.chunk_call import ChunkAttemptsExhausted, run_chunk
 from agent_tools.runtime.chunk_sizing import sizer_for
 from agent_tools.runtime.observer import ObservedOperation
+from agent_tools.runtime.result_trimmer import ResultTrimmer
 from agent_tools.runtime.run_history import remember_run
 from agent_tools.runtime.runner_environment import RunnerEnvironment
 
@@ -101,6 +102,7 @@ class OperationRunner:
         )
         self._last_chunk_size = record.settings.chunk_size
         self._chunk_was_cut = False
+        self._trimmer = ResultTrimmer.for_run(environment.store, definition, record)
         self.accepting = True
         self.finished = asyncio.Event()
         self.more_work = True
@@ -275,6 +277,8 @@ class OperationRunner:
                 self._sizer.observe(self._last_chunk_size, elapsed)
             progress = self._sizer.carried(progress)
         pending.add(result, progress)
+        if self._trimmer is not None:
+            self._trimmer.added(len(result.items) + (result.output is not None))
         self._emit(float(progress.current_step), _as_float(progress.total_steps), progress.message)
         return await self._commit_after_chunk(pending, result)
 
@@ -398,6 +402,8 @@ class OperationRunner:
         observed = self._env.observer.checkpoint_started(self._observed, kind, status)
         outcome, stop = await commit
         observed.finished(outcome)
+        if outcome == "committed" and self._trimmer is not None:
+            await self._trimmer.after_commit(at_rest=kind != "checkpoint")
         if stop is not None:
             self.request_stop(stop)
         return outcome

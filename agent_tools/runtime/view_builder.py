@@ -11,6 +11,7 @@ from agent_tools.core.agent_ledger import AgentLedger
 from agent_tools.core.next_step import next_step
 from agent_tools.core.progress import percentage
 from agent_tools.core.records import OperationRecord, ResultItem, open_questions
+from agent_tools.core.result_caps import items_skipped, skipped_phrase
 from agent_tools.core.views import AgentTaskView, OperationView, ProgressView, iso_time
 from agent_tools.runtime.cursors import item_cursor, item_position
 from agent_tools.stores.base import Store
@@ -79,11 +80,18 @@ def build_view(
     has_more: bool,
     agent_driven: bool,
     held_elsewhere: bool = False,
+    skipped_items: int = 0,
 ) -> OperationView:
-    """The one view every surface returns for an operation."""
+    """The one view every surface returns for an operation.
+
+    ``skipped_items`` are dropped items that came after the reader's cursor: the view
+    and its ``next_step`` say so.
+    """
     progress = record.progress
     ended = record.status.is_terminal
     agent_task = agent_task_view(record) if agent_driven else None
+    summary_first = bool(items) and items[0].seq == record.dropped_items
+    gap = skipped_phrase(skipped_items, record.settings.max_result_items, summary_first)
     return OperationView(
         operation_id=record.operation_id,
         operation_type=record.operation_type,
@@ -103,6 +111,8 @@ def build_view(
         ),
         items=items,
         items_total=record.item_count,
+        dropped_items=record.dropped_items,
+        skipped_items=skipped_items,
         next_cursor=next_cursor,
         has_more=has_more,
         result=record.result,
@@ -110,7 +120,8 @@ def build_view(
         agent_task=agent_task,
         input_requests=open_questions(record),
         held_elsewhere=held_elsewhere,
-        next_step=next_step(
+        next_step=gap
+        + next_step(
             record,
             next_cursor=next_cursor,
             has_more=has_more,
@@ -135,11 +146,12 @@ async def read_view(
 ) -> OperationView:
     """The view of ``record`` with up to ``max_items`` items after ``cursor`` (0: none read)."""
     items: list[ResultItem] = []
-    next_cursor, has_more = None, record.item_count > 0
+    next_cursor, has_more, skipped = None, record.item_count > 0, 0
     if max_items > 0:
         items, next_cursor, has_more = await read_bounded_items(
             store, record, cursor, max_items, max_bytes
         )
+        skipped = items_skipped(item_position(cursor), record.dropped_items)
     return build_view(
         record,
         items=items,
@@ -147,4 +159,5 @@ async def read_view(
         has_more=has_more,
         agent_driven=agent_driven,
         held_elsewhere=held_elsewhere,
+        skipped_items=skipped,
     )

@@ -24,6 +24,7 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
+from agent_tools.core.result_caps import ItemTrim
 
 
 @runtime_checkable
@@ -109,6 +110,16 @@ class Store(Protocol):
 
     async def read_items(self, operation_id: str, after_seq: int, limit: int) -> list[ResultItem]:
         """Up to ``limit`` result items with ``seq > after_seq``, in order."""
+
+    async def trim_items(self, trim: ItemTrim) -> bool:
+        """Drop the items up to ``trim.drop_through`` (leaving ``trim.summary`` there, if set).
+
+        In one atomic step, and only while ``dropped_items`` is ``trim.expected_dropped``
+        and the log reaches ``drop_through``: sets ``dropped_items`` to it and raises the
+        revision (views show the change) but writes no event and leaves ``updated_at``.
+        Returns whether it applied. ``read_items`` then starts at the summary or the
+        oldest kept item, with the seq numbers items always had.
+        """
 
     async def list_events(self, operation_id: str) -> list[Event]:
         """The operation's audit events, oldest first."""

@@ -91,6 +91,7 @@ RECORD_COLUMNS = (
     Column("expires_at", "float", nullable=True),
     Column("revision", "int"),
     Column("input_round", "model", nullable=True, model=InputRound),
+    Column("dropped_items", "int"),
 )
 """The record's fields in the order rows are read (:func:`to_record`)."""
 

@@ -28,6 +28,7 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
+from agent_tools.core.result_caps import ItemTrim
 from agent_tools.stores.base import Store
 from agent_tools.stores.encryption import Keyring
 
@@ -194,6 +195,12 @@ class EncryptedStore:
             item.model_copy(update={"output": self._open(operation_id, "item", item.output)})
             for item in items
         ]
+
+    async def trim_items(self, trim: ItemTrim) -> bool:
+        if trim.summary is None:
+            return await self.inner.trim_items(trim)
+        summary = self._seal(trim.operation_id, "item", trim.summary)
+        return await self.inner.trim_items(trim.model_copy(update={"summary": summary}))
 
     async def list_events(self, operation_id: str) -> list[Event]:
         events = await self.inner.list_events(operation_id)

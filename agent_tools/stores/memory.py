@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 from collections.abc import Sequence
 
@@ -30,6 +31,7 @@ from agent_tools.core.records import (
     StatusChange,
 )
 from agent_tools.stores.memory_audit import MemoryAuditLog
+from agent_tools.core.result_caps import ItemTrim
 
 
 class MemoryStore:
@@ -201,8 +203,29 @@ class MemoryStore:
 
     async def read_items(self, operation_id: str, after_seq: int, limit: int) -> list[ResultItem]:
         items = self._items.get(operation_id, [])
-        # Sequence numbers are 1..n, so seq k sits at index k - 1.
-        return [item.model_copy(deep=True) for item in items[after_seq : after_seq + limit]]
+        # In seq order, but a capped log no longer starts at seq 1.
+        start = bisect.bisect_right(items, after_seq, key=lambda item: item.seq)
+        return [item.model_copy(deep=True) for item in items[start : start + limit]]
+
+    async def trim_items(self, trim: ItemTrim) -> bool:
+        record = self._records.get(trim.operation_id)
+        if (
+            record is None
+            or record.dropped_items != trim.expected_dropped
+            or not trim.expected_dropped < trim.drop_through <= record.item_count
+        ):
+            return False
+        items = self._items[trim.operation_id]
+        start = bisect.bisect_right(items, trim.drop_through, key=lambda item: item.seq)
+        kept = items[start:]
+        if trim.summary is not None:
+            summary = trim.model_copy(deep=True).summary
+            kept.insert(0, ResultItem(seq=trim.drop_through, output=summary))
+        self._items[trim.operation_id] = kept
+        record.dropped_items = trim.drop_through
+        record.revision += 1
+        await self._notify()
+        return True
 
     async def list_events(self, operation_id: str) -> list[Event]:
         return [event.model_copy(deep=True) for event in self._events.get(operation_id, [])]

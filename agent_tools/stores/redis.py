@@ -42,6 +42,7 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
+from agent_tools.core.result_caps import ItemTrim
 from agent_tools.stores import redis_scripts
 from agent_tools.stores.columns import (
     MODE_COLUMN,
@@ -80,9 +81,15 @@ def _fields(record: OperationRecord) -> dict[str, str]:
     return {name: as_text(name, value) for name, value in zip(names, to_row(record), strict=True)}
 
 
+ADDED_LATER = {"input_round": "", "dropped_items": "0"}
+"""What a field reads as in operations stored before it existed."""
+
+
 def _record(fields: dict[str, str]) -> OperationRecord:
-    # Operations stored before questions existed have no input_round field.
-    texts = {column.name: fields.get(column.name, "") for column in RECORD_COLUMNS}
+    texts = {
+        column.name: fields.get(column.name, ADDED_LATER.get(column.name, ""))
+        for column in RECORD_COLUMNS
+    }
     texts["owner"] = _owner_text(texts["owner"])
     return to_record([from_text(name, text) for name, text in texts.items()])
 
@@ -322,13 +329,18 @@ class RedisStore:
     # -- reads ----------------------------------------------------------------------------
 
     async def read_items(self, operation_id: str, after_seq: int, limit: int) -> list[ResultItem]:
-        outputs = await self._redis().lrange(
-            self._key("items", operation_id), after_seq, after_seq + limit - 1
-        )
+        before, *outputs = await self._run("READ_ITEMS", operation_id, after_seq, limit)
         return [
-            ResultItem(seq=after_seq + offset + 1, output=json.loads(output))
+            ResultItem(seq=int(before) + offset + 1, output=json.loads(output))
             for offset, output in enumerate(outputs)
         ]
+
+    async def trim_items(self, trim: ItemTrim) -> bool:
+        summary = ("0",) if trim.summary is None else ("1", dump(trim.summary))
+        trimmed = await self._run(
+            "TRIM_ITEMS", trim.operation_id, trim.expected_dropped, trim.drop_through, *summary
+        )
+        return bool(trimmed)
 
     async def list_events(self, operation_id: str) -> list[Event]:
         events = await self._redis().lrange(self._key("events", operation_id), 0, -1)

@@ -213,6 +213,42 @@ return removed
 )
 """ARGV: prefix, then the ids of the operations to delete with their items and events."""
 
+READ_ITEMS = """
+local p, id, after, limit = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local offset = tonumber(redis.call('HGET', p .. ':op:' .. id, 'items_offset') or '0')
+local start = math.max(after - offset, 0)
+local outputs = redis.call('LRANGE', p .. ':items:' .. id, start, start + limit - 1)
+table.insert(outputs, 1, tostring(offset + start))
+return outputs
+"""
+"""ARGV: prefix, id, after-seq, limit. Returns the seq before the first output, then the outputs.
+
+The list holds the log from seq ``items_offset + 1`` on: a capped log dropped the rest."""
+
+TRIM_ITEMS = """
+local p, id, expected, through = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local key, list = p .. ':op:' .. id, p .. ':items:' .. id
+local fields = redis.call('HMGET', key, 'item_count', 'dropped_items', 'items_offset')
+if not fields[1] or tonumber(fields[1]) < through or through <= expected then return 0 end
+if tonumber(fields[2] or '0') ~= expected then return 0 end
+local offset = tonumber(fields[3] or '0')
+local last = through - offset - 1
+if ARGV[5] == '1' then
+  -- Overwrite the last dropped item in place: the list never empties, so keeps its TTL.
+  redis.call('LSET', list, last, ARGV[6])
+  redis.call('LTRIM', list, last, -1)
+  offset = through - 1
+else
+  redis.call('LTRIM', list, last + 1, -1)
+  offset = through
+end
+redis.call('HSET', key, 'dropped_items', through, 'items_offset', offset)
+redis.call('HINCRBY', key, 'revision', 1)
+redis.call('PUBLISH', p .. ':changed', id)
+return 1
+"""
+"""ARGV: prefix, id, expected dropped_items, drop-through seq, '1' with a summary, the summary."""
+
 SCRIPTS = (
     "CREATE",
     "ACQUIRE",
@@ -224,5 +260,7 @@ SCRIPTS = (
     "PURGE",
     "PURGE_ENDED",
     "DELETE_OPERATIONS",
+    "READ_ITEMS",
+    "TRIM_ITEMS",
 )
 """The names of the scripts above, which the store registers when it opens."""

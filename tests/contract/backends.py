@@ -35,6 +35,13 @@ async def opened_store(backend: str, tmp_path: Path) -> AsyncIterator[Store]:
         require_service("Redis", "127.0.0.1", 6379)
         redis = require_module("agent_tools.stores.redis")
         store = redis.RedisStore(REDIS_URL, prefix=unique)
+    async with emptied_afterwards(store):
+        yield store
+
+
+@contextlib.asynccontextmanager
+async def emptied_afterwards(store: Store) -> AsyncIterator[Store]:
+    """``store`` opened, and emptied (when it can drop everything) and closed afterwards."""
     await store.open()
     try:
         yield store

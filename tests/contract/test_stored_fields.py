@@ -40,3 +40,10 @@ def test_redis_records_of_release_0_1_0_keep_their_owner(stored: str, owner: str
     del fields["input_round"]
     loaded = redis_store._record(fields)
     assert loaded.owner == owner and loaded.input_round is None
+
+
+def test_redis_records_stored_before_capped_logs_read_as_nothing_dropped() -> None:
+    fields = redis_store._fields(new_record(item_count=7))
+    del fields["dropped_items"]
+    loaded = redis_store._record(fields)
+    assert (loaded.item_count, loaded.dropped_items) == (7, 0)

@@ -126,6 +126,35 @@ class Workers:
 
 
 @contextlib.contextmanager
+def one_worker(
+    store: str, broker: str, log: Path, *options: str, **settings: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """One ``agent-tools worker`` on ``store`` and ``broker``; ``settings`` go in as
+    ``AGENT_TOOLS_<NAME>`` variables, its stderr to ``log``. Stopped afterwards."""
+    environment = {
+        **os.environ,
+        "AGENT_TOOLS_STORE": store,
+        "AGENT_TOOLS_BROKER": broker,
+        "AGENT_TOOLS_LEASE_TTL_S": str(LEASE_TTL_S),
+        **{f"AGENT_TOOLS_{name.upper()}": value for name, value in settings.items()},
+    }
+    command = [sys.executable, "-m", "agent_tools.surfaces.cli", "worker", "--ops", OPS]
+    with log.open("wb") as errors:
+        worker = subprocess.Popen(
+            [*command, *options],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        try:
+            yield worker
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+@contextlib.contextmanager
 def running_workers(
     store: str, broker: str, count: int, log_dir: Path, queue: str = DEFAULT_QUEUE
 ) -> Iterator[Workers]:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,11 +14,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fleet.harness import (
-    OPS,
-    PROJECT_ROOT,
     REDIS_BROKER,
     dispatching_engine,
     empty_broker,
+    one_worker,
     store_url,
     wait_all_completed,
 )
@@ -53,26 +50,10 @@ def _scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 @contextlib.contextmanager
 def metrics_worker(store: str, port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """``agent-tools worker --metrics-port port`` on ``store`` and the Redis broker."""
-    environment = {
-        **os.environ,
-        "AGENT_TOOLS_STORE": store,
-        "AGENT_TOOLS_BROKER": REDIS_BROKER,
-        "AGENT_TOOLS_LEASE_TTL_S": "2",
-    }
-    command = [sys.executable, "-m", "agent_tools.surfaces.cli", "worker", "--ops", OPS]
-    with log.open("wb") as errors:
-        worker = subprocess.Popen(
-            [*command, "--concurrency", "1", "--metrics-port", str(port)],
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
-        )
-        try:
-            yield worker
-        finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+    with one_worker(
+        store, REDIS_BROKER, log, "--concurrency", "1", "--metrics-port", str(port)
+    ) as worker:
+        yield worker
 
 
 async def test_a_worker_serves_the_metrics_of_the_slices_it_ran(tmp_path: Path) -> None:

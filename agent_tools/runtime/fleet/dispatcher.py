@@ -10,6 +10,7 @@ from celery import Celery
 from agent_tools.core.priorities import DEFAULT_AGING_S, DEFAULT_PRIORITY
 from agent_tools.runtime.background import RunBackground, maintain_forever
 from agent_tools.runtime.fleet.celery_app import DEFAULT_QUEUE, send_slice
+from agent_tools.runtime.purge_schedule import DEFAULT_PURGE_INTERVAL_S
 from agent_tools.stores.base import Store
 
 RECOVERY_BATCH = 100
@@ -30,8 +31,10 @@ class CeleryDispatcher:
         *,
         queue: str = DEFAULT_QUEUE,
         aging_s: float = DEFAULT_AGING_S,
+        purge_interval_s: float = DEFAULT_PURGE_INTERVAL_S,
     ) -> None:
         self._app = app
+        self._purge_interval_s = purge_interval_s
         self._recovery_interval_s = recovery_interval_s
         self._queue = queue
         self._aging_s = aging_s
@@ -40,7 +43,12 @@ class CeleryDispatcher:
     async def start(self, store: Store, run_background: RunBackground) -> None:
         self._maintenance = asyncio.create_task(
             maintain_forever(
-                store, self.dispatch, self._recovery_interval_s, RECOVERY_BATCH, self._aging_s
+                store,
+                self.dispatch,
+                self._recovery_interval_s,
+                RECOVERY_BATCH,
+                self._aging_s,
+                purge_interval_s=self._purge_interval_s,
             )
         )
 
@@ -61,6 +69,7 @@ def fleet_dispatcher(
     *,
     queue: str = DEFAULT_QUEUE,
     aging_s: float = DEFAULT_AGING_S,
+    purge_interval_s: float = DEFAULT_PURGE_INTERVAL_S,
 ) -> CeleryDispatcher:
     """The dispatcher a server uses when it is given ``--broker``."""
     from agent_tools.runtime.fleet.celery_app import make_celery
@@ -70,4 +79,5 @@ def fleet_dispatcher(
         max(0.2, lease_ttl_s / 3),
         queue=queue,
         aging_s=aging_s,
+        purge_interval_s=purge_interval_s,
     )

@@ -51,6 +51,7 @@ class SliceRunner:
             max(0.2, settings.lease_ttl_s / 3),
             queue=settings.queue,
             aging_s=settings.priority_aging_s,
+            purge_interval_s=settings.purge_interval_s,
         )
         self._telemetry = telemetry
         self.engine = Engine.from_settings(

@@ -86,6 +86,7 @@ _MIGRATIONS: list[list[str]] = [
         )""",
         f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')",
     ],
+    ["ALTER TABLE operations ADD COLUMN dropped_items {bigint} NOT NULL DEFAULT 0"],
 ]
 """Each entry moves the schema one version up; never edit one that has shipped.
 

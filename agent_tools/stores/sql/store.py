@@ -21,7 +21,8 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.stores.sql import audit_plans, history_plans, plans
+from agent_tools.core.result_caps import ItemTrim
+from agent_tools.stores.sql import audit_plans, history_plans, plans, trim_plans
 from agent_tools.stores.sql.dialect import Dialect
 from agent_tools.stores.sql.plan import Plan
 from agent_tools.stores.waiters import ChangeWaiters
@@ -89,6 +90,9 @@ class SqlStore(abc.ABC):
 
     async def read_items(self, operation_id: str, after_seq: int, limit: int) -> list[ResultItem]:
         return await self._execute(plans.read_items(operation_id, after_seq, limit))
+
+    async def trim_items(self, trim: ItemTrim) -> bool:
+        return await self._execute(trim_plans.trim_items(trim))
 
     async def list_events(self, operation_id: str) -> list[Event]:
         return await self._execute(plans.list_events(operation_id))

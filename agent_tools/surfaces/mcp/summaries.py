@@ -34,6 +34,8 @@ def _operation(view: OperationView) -> str:
     if view.items:
         more = ", more waiting" if view.has_more else ""
         parts.append(f"{len(view.items)} new items of {view.items_total}{more}")
+    if view.dropped_items:
+        parts.append(f"the oldest {view.dropped_items} items no longer kept")
     if view.error is not None:
         parts.append(f"error {view.error.code}: {view.error.message}")
     return "; ".join(parts) + f".\nNext: {view.next_step}"

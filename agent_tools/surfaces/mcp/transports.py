@@ -45,6 +45,7 @@ def engine_for(settings: Settings, observer: RuntimeObserver | None = None) -> E
             settings.lease_ttl_s,
             queue=settings.queue,
             aging_s=settings.priority_aging_s,
+            purge_interval_s=settings.purge_interval_s,
         )
     return Engine.from_settings(
         settings, registry=registry, dispatcher=dispatcher, observer=observer

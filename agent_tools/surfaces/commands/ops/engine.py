@@ -31,5 +31,6 @@ def observer_engine(args: argparse.Namespace) -> Engine:
             settings.lease_ttl_s,
             queue=settings.queue,
             aging_s=settings.priority_aging_s,
+            purge_interval_s=settings.purge_interval_s,
         )
     return Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)

@@ -89,6 +89,8 @@ def detail_panel(detail: OperationDetail) -> Panel:
     facts.add_row("priority", str(detail.priority))
     facts.add_row("active", formatting.duration(detail.active_seconds))
     facts.add_row("items", str(view.items_total))
+    if view.dropped_items:
+        facts.add_row("dropped", f"the oldest {view.dropped_items} (the log is capped)")
     facts.add_row("input", _escaped(detail.input_summary))
     if progress.message:
         facts.add_row("message", _escaped(progress.message))

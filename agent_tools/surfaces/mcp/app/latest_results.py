@@ -34,7 +34,8 @@ async def _latest(call: ToolCall[LatestResultsArguments]) -> OperationView:
     """Read the view, then the page that ends at its last item."""
     engine, arguments = call.engine, call.arguments
     progress = await engine.get_progress(arguments.operation_id)
-    start = max(0, progress.items_total - arguments.limit)
+    # Never from inside the dropped part of a capped log: these are the newest kept.
+    start = max(progress.dropped_items, progress.items_total - arguments.limit)
     return await engine.get_results(
         arguments.operation_id, cursor=item_cursor(start), limit=arguments.limit
     )

@@ -21,7 +21,8 @@
     byId("rate").textContent = ui.rate(progress.rate_per_second);
     byId("eta").textContent = view.status === "completed" ? "done" : ui.duration(progress.eta_seconds);
     byId("message").textContent = progress.message || "–";
-    byId("results-total").textContent = `(${view.items_total} items)`;
+    const dropped = view.dropped_items ? `, oldest ${view.dropped_items} dropped` : "";
+  byId("results-total").textContent = `(${view.items_total} items${dropped})`;
     const error = byId("error");
     error.hidden = !view.error;
     if (view.error) error.textContent = `${view.error.code}: ${view.error.message} ${view.error.hint}`;
