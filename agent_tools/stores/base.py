@@ -6,7 +6,7 @@ every backend; ``tests/contract`` holds the suite that checks them.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from agent_tools.core.eta_history import RunSample
 from agent_tools.core.purging import PurgeFilter
@@ -22,6 +22,7 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
+from agent_tools.core.stored_payloads import PayloadKind, StoredPayload
 
 
 @runtime_checkable
@@ -147,3 +148,20 @@ class Store(Protocol):
 
     async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
         """Up to ``limit`` samples of ``operation_type``, newest first."""
+
+    # -- key rotation: payloads read as stored, replaced by compare-and-set --------------
+
+    async def list_payloads(
+        self, operation_id: str, kind: PayloadKind, after: int, limit: int
+    ) -> list[StoredPayload]:
+        """Up to ``limit`` payloads of ``kind`` with ``position > after``, in order.
+
+        Record fields that hold nothing (no input round yet) are left out.
+        """
+
+    async def replace_payload(self, payload: StoredPayload, value: Any) -> bool:
+        """Store ``value`` in ``payload``'s place if that still holds ``payload.stored``.
+
+        Whether it was replaced. Nothing else moves: no revision, lease, fencing
+        token, timestamp, event or notification, since the payload means the same.
+        """

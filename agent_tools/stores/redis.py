@@ -33,7 +33,8 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.stores import redis_scripts
+from agent_tools.core.stored_payloads import PayloadKind, StoredPayload
+from agent_tools.stores import redis_payloads, redis_scripts
 from agent_tools.stores.columns import (
     MODE_COLUMN,
     RECORD_COLUMNS,
@@ -385,3 +386,16 @@ class RedisStore:
         key = self._key("history", operation_type)
         samples = await self._redis().lrange(key, 0, limit - 1)
         return [RunSample.model_validate_json(sample) for sample in samples]
+
+    # -- key rotation ---------------------------------------------------------------------
+
+    async def list_payloads(
+        self, operation_id: str, kind: PayloadKind, after: int, limit: int
+    ) -> list[StoredPayload]:
+        return await redis_payloads.list_payloads(
+            self._redis(), self.prefix, operation_id, kind, after, limit
+        )
+
+    async def replace_payload(self, payload: StoredPayload, value: Any) -> bool:
+        replaced = await self._run("REPLACE_PAYLOAD", *redis_payloads.replacement(payload, value))
+        return bool(replaced)

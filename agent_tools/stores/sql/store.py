@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from agent_tools.core.eta_history import RunSample
 from agent_tools.core.purging import PurgeFilter
@@ -19,7 +19,8 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.stores.sql import history_plans, plans
+from agent_tools.core.stored_payloads import PayloadKind, StoredPayload
+from agent_tools.stores.sql import history_plans, payload_plans, plans
 from agent_tools.stores.sql.dialect import Dialect
 from agent_tools.stores.sql.plan import Plan
 from agent_tools.stores.waiters import ChangeWaiters
@@ -116,3 +117,13 @@ class SqlStore(abc.ABC):
 
     async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
         return await self._execute(history_plans.run_history(operation_type, limit))
+
+    # -- key rotation ---------------------------------------------------------------------
+
+    async def list_payloads(
+        self, operation_id: str, kind: PayloadKind, after: int, limit: int
+    ) -> list[StoredPayload]:
+        return await self._execute(payload_plans.list_payloads(operation_id, kind, after, limit))
+
+    async def replace_payload(self, payload: StoredPayload, value: Any) -> bool:
+        return await self._execute(payload_plans.replace_payload(payload, value))
