@@ -7,7 +7,7 @@ every backend; ``tests/contract`` holds the suite that checks them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.eta_history import RunSample
@@ -25,6 +25,7 @@ from agent_tools.core.records import (
     StatusChange,
 )
 from agent_tools.core.result_caps import ItemTrim
+from agent_tools.core.stored_payloads import PayloadKind, StoredPayload
 
 
 @runtime_checkable
@@ -178,4 +179,21 @@ class Store(Protocol):
         """Delete the entries up to ``checkpoint.seq`` and keep ``checkpoint`` in their place.
 
         Both happen in one step. Returns how many entries went.
+        """
+
+    # -- key rotation: payloads read as stored, replaced by compare-and-set --------------
+
+    async def list_payloads(
+        self, operation_id: str, kind: PayloadKind, after: int, limit: int
+    ) -> list[StoredPayload]:
+        """Up to ``limit`` payloads of ``kind`` with ``position > after``, in order.
+
+        Record fields that hold nothing (no input round yet) are left out.
+        """
+
+    async def replace_payload(self, payload: StoredPayload, value: Any) -> bool:
+        """Store ``value`` in ``payload``'s place if that still holds ``payload.stored``.
+
+        Whether it was replaced. Nothing else moves: no revision, lease, fencing
+        token, timestamp, event or notification, since the payload means the same.
         """

@@ -24,15 +24,14 @@ from agent_tools.core.records import (
     OperationPage,
     OperationQuery,
     OperationRecord,
-    ProgressRecord,
     ResultItem,
     StatusChange,
 )
 from agent_tools.core.result_caps import ItemTrim
+from agent_tools.core.stored_payloads import RECORD_PAYLOADS, PayloadKind, StoredPayload
+from agent_tools.stores import sealing
 from agent_tools.stores.base import Store
 from agent_tools.stores.encryption import Keyring
-
-RECORD_FIELDS = ("input", "state", "result")
 
 
 class EncryptedStore:
@@ -42,67 +41,37 @@ class EncryptedStore:
         self.inner = inner
         self.keyring = keyring
         self.url = inner.url
+        self._sealing = sealing.Change(keyring.encrypt, keyring.encrypt_text)
+        self._opening = sealing.Change(keyring.decrypt, keyring.decrypt_text)
 
     # -- payload transforms -------------------------------------------------------------
 
     def _seal(self, operation_id: str, field: str, value: Any) -> Any:
         return self.keyring.encrypt(value, operation_id, field)
 
-    def _open(self, operation_id: str, field: str, value: Any) -> Any:
-        return self.keyring.decrypt(value, operation_id, field)
-
-    def _progress(self, operation_id: str, progress: ProgressRecord, seal: bool) -> ProgressRecord:
-        """The progress with its message and step labels (the agent's notes) sealed or opened."""
-        change = self.keyring.encrypt_text if seal else self.keyring.decrypt_text
-        message = progress.message
-        return progress.model_copy(
-            update={
-                "message": None if message is None else change(message, operation_id, "message"),
-                "steps_completed": [
-                    change(label, operation_id, "step") for label in progress.steps_completed
-                ],
-            }
+    def _event(self, operation_id: str, event: Event, seal: bool) -> Event:
+        change = self._sealing if seal else self._opening
+        return event.model_copy(
+            update={"detail": sealing.event_detail(change, operation_id, event.detail)}
         )
 
-    def _event(self, operation_id: str, event: Event, seal: bool) -> Event:
-        detail: Any = event.detail
-        if seal:
-            detail = self._seal(operation_id, "event", detail) if detail else detail
-        else:
-            detail = self._open(operation_id, "event", detail)
-        return event.model_copy(update={"detail": detail})
-
-    def _round(self, operation_id: str, round_: InputRound | None, seal: bool) -> Any:
-        if round_ is None:
-            return None
-        change = self._seal if seal else self._open
-        responses = {
-            name: response.model_copy(
-                update={"content": change(operation_id, f"answer:{name}", response.content)}
-            )
-            for name, response in round_.responses.items()
-        }
-        return round_.model_copy(update={"responses": responses})
+    def _round(self, operation_id: str, round_: InputRound | None) -> Any:
+        return sealing.input_round(self._sealing, operation_id, round_)
 
     def _opened(self, record: OperationRecord | None) -> OperationRecord | None:
         if record is None:
             return None
-        key = record.operation_id
-        update: dict[str, Any] = {
-            name: self._open(key, name, getattr(record, name)) for name in RECORD_FIELDS
-        }
-        update["input_round"] = self._round(key, record.input_round, seal=False)
-        update["progress"] = self._progress(key, record.progress, seal=False)
-        return record.model_copy(update=update)
+        return record.model_copy(update=self._fields(record, self._opening))
 
     def _sealed(self, record: OperationRecord) -> OperationRecord:
+        return record.model_copy(update=self._fields(record, self._sealing))
+
+    def _fields(self, record: OperationRecord, change: sealing.Change) -> dict[str, Any]:
         key = record.operation_id
-        update: dict[str, Any] = {
-            name: self._seal(key, name, getattr(record, name)) for name in RECORD_FIELDS
+        return {
+            name: sealing.record_field(change, key, name, getattr(record, name))
+            for name in RECORD_PAYLOADS
         }
-        update["input_round"] = self._round(key, record.input_round, seal=True)
-        update["progress"] = self._progress(key, record.progress, seal=True)
-        return record.model_copy(update=update)
 
     # -- the Store protocol -------------------------------------------------------------
 
@@ -160,8 +129,8 @@ class EncryptedStore:
                 "state": self._seal(key, "state", checkpoint.state),
                 "result": self._seal(key, "result", checkpoint.result),
                 "items": [self._seal(key, "item", item) for item in checkpoint.items],
-                "input_round": self._round(key, checkpoint.input_round, seal=True),
-                "progress": self._progress(key, checkpoint.progress, seal=True),
+                "input_round": self._round(key, checkpoint.input_round),
+                "progress": sealing.progress(self._sealing, key, checkpoint.progress),
                 "event": self._event(key, checkpoint.event, seal=True),
             }
         )
@@ -183,7 +152,7 @@ class EncryptedStore:
         key = change.operation_id
         sealed = change.model_copy(
             update={
-                "input_round": self._round(key, change.input_round, True),
+                "input_round": self._round(key, change.input_round),
                 "event": self._event(key, change.event, seal=True),
             }
         )
@@ -192,7 +161,9 @@ class EncryptedStore:
     async def read_items(self, operation_id: str, after_seq: int, limit: int) -> list[ResultItem]:
         items = await self.inner.read_items(operation_id, after_seq, limit)
         return [
-            item.model_copy(update={"output": self._open(operation_id, "item", item.output)})
+            item.model_copy(
+                update={"output": self.keyring.decrypt(item.output, operation_id, "item")}
+            )
             for item in items
         ]
 
@@ -235,3 +206,13 @@ class EncryptedStore:
 
     async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
         return await self.inner.purge_audit(checkpoint)
+
+    # -- key rotation: payloads as stored (sealed), which key rotation re-seals ------------
+
+    async def list_payloads(
+        self, operation_id: str, kind: PayloadKind, after: int, limit: int
+    ) -> list[StoredPayload]:
+        return await self.inner.list_payloads(operation_id, kind, after, limit)
+
+    async def replace_payload(self, payload: StoredPayload, value: Any) -> bool:
+        return await self.inner.replace_payload(payload, value)

@@ -78,9 +78,16 @@ class Keyring:
         return self._open(value[MARKER], operation_id, field)
 
     def decrypt_text(self, text: str, operation_id: str, field: str) -> str:
-        if not text.startswith(f"{MARKER}:{VERSION}:"):
-            return text
-        return str(self._open(text[len(MARKER) + 1 :], operation_id, field))
+        token = sealed_token(text)
+        return text if token is None else str(self._open(token, operation_id, field))
+
+    def check_token(self, token: str, operation_id: str, field: str) -> None:
+        """Raise :class:`EncryptionKeyError` unless ``token`` opens with a configured key."""
+        self._open(token, operation_id, field)
+
+    def reseal_token(self, token: str, operation_id: str, field: str) -> str:
+        """``token``'s value encrypted again under the newest key (same record and field)."""
+        return self._token(self._open(token, operation_id, field), operation_id, field)
 
     def _token(self, value: Any, operation_id: str, field: str) -> str:
         nonce = os.urandom(NONCE_BYTES)
@@ -113,6 +120,16 @@ class Keyring:
 
 def is_encrypted(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {MARKER} and isinstance(value[MARKER], str)
+
+
+def sealed_token(text: str) -> str | None:
+    """The token of a string field sealed as ``"$enc:" + token``, or None for plain text."""
+    return text[len(MARKER) + 1 :] if text.startswith(f"{MARKER}:{VERSION}:") else None
+
+
+def token_key_id(token: str) -> str:
+    """The id of the key that encrypted ``token``."""
+    return token.split(":", 2)[1]
 
 
 def new_key_line() -> str:

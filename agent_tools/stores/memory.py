@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import copy
 from collections.abc import Sequence
+from typing import Any
 
 from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.audit_transitions import (
@@ -30,8 +32,14 @@ from agent_tools.core.records import (
     ResultItem,
     StatusChange,
 )
-from agent_tools.stores.memory_audit import MemoryAuditLog
 from agent_tools.core.result_caps import ItemTrim
+from agent_tools.core.stored_payloads import (
+    RECORD_PAYLOADS,
+    PayloadKind,
+    StoredPayload,
+)
+from agent_tools.stores.columns import dump, encode
+from agent_tools.stores.memory_audit import MemoryAuditLog
 
 
 class MemoryStore:
@@ -288,3 +296,59 @@ class MemoryStore:
 
     async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
         return self._audit.purge(checkpoint)
+
+    # -- key rotation ---------------------------------------------------------------------
+
+    def _payload_values(self, operation_id: str, kind: PayloadKind) -> dict[int, Any]:
+        """Position -> value of every payload of ``kind``, as the record and logs hold them."""
+        record = self._records.get(operation_id)
+        if record is None:
+            return {}
+        if kind == "record":
+            values = enumerate((getattr(record, name) for name in RECORD_PAYLOADS), start=1)
+            # A field a persisting store keeps as NULL (no input round) is not listed.
+            return {p: v for p, v in values if _stored_text(kind, p, v) is not None}
+        if kind == "item":
+            return {item.seq: item.output for item in self._items[operation_id]}
+        return {place: event.detail for place, event in enumerate(self._events[operation_id], 1)}
+
+    async def list_payloads(
+        self, operation_id: str, kind: PayloadKind, after: int, limit: int
+    ) -> list[StoredPayload]:
+        found = [
+            StoredPayload(
+                operation_id=operation_id,
+                kind=kind,
+                position=position,
+                value=copy.deepcopy(value),
+                stored=str(_stored_text(kind, position, value)),
+            )
+            for position, value in self._payload_values(operation_id, kind).items()
+            if position > after
+        ]
+        return found[:limit]
+
+    async def replace_payload(self, payload: StoredPayload, value: Any) -> bool:
+        current = self._payload_values(payload.operation_id, payload.kind)
+        position = payload.position
+        if position not in current:
+            return False
+        if _stored_text(payload.kind, position, current[position]) != payload.stored:
+            return False
+        copied = copy.deepcopy(value)
+        if payload.kind == "record":
+            setattr(self._records[payload.operation_id], payload.field, copied)
+        elif payload.kind == "item":
+            self._items[payload.operation_id][position - 1].output = copied
+        else:
+            events = self._events[payload.operation_id]
+            events[position - 1] = events[position - 1].model_copy(update={"detail": copied})
+        return True
+
+
+def _stored_text(kind: PayloadKind, position: int, value: Any) -> str | None:
+    """The text a persisting store would hold for this payload (what the CAS compares)."""
+    if kind == "record":
+        text: str | None = encode(RECORD_PAYLOADS[position - 1], value)
+        return text
+    return dump(value)

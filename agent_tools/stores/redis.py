@@ -43,7 +43,8 @@ from agent_tools.core.records import (
     StatusChange,
 )
 from agent_tools.core.result_caps import ItemTrim
-from agent_tools.stores import redis_scripts
+from agent_tools.core.stored_payloads import PayloadKind, StoredPayload
+from agent_tools.stores import redis_payloads, redis_scripts
 from agent_tools.stores.columns import (
     MODE_COLUMN,
     RECORD_COLUMNS,
@@ -433,3 +434,16 @@ class RedisStore:
 
     async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
         return await self._audit.purge(checkpoint)
+
+    # -- key rotation ---------------------------------------------------------------------
+
+    async def list_payloads(
+        self, operation_id: str, kind: PayloadKind, after: int, limit: int
+    ) -> list[StoredPayload]:
+        return await redis_payloads.list_payloads(
+            self._redis(), self.prefix, operation_id, kind, after, limit
+        )
+
+    async def replace_payload(self, payload: StoredPayload, value: Any) -> bool:
+        replaced = await self._run("REPLACE_PAYLOAD", *redis_payloads.replacement(payload, value))
+        return bool(replaced)

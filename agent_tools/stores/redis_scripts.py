@@ -248,6 +248,21 @@ redis.call('PUBLISH', p .. ':changed', id)
 return 1
 """
 """ARGV: prefix, id, expected dropped_items, drop-through seq, '1' with a summary, the summary."""
+REPLACE_PAYLOAD = """
+local p, id, place, at, expected, new = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local key = p .. ':' .. place .. ':' .. id
+if place == 'op' then
+  if redis.call('HGET', key, at) ~= expected then return 0 end
+  redis.call('HSET', key, at, new)
+  return 1
+end
+local index = tonumber(at) - 1
+if redis.call('LINDEX', key, index) ~= expected then return 0 end
+redis.call('LSET', key, index, new)
+return 1
+"""
+"""Key rotation's compare-and-set. ARGV: prefix, id, ``op`` and a hash field, or ``items`` /
+``events`` and a 1-based position, then the expected and the new text. Touches nothing else."""
 
 SCRIPTS = (
     "CREATE",
@@ -262,5 +277,6 @@ SCRIPTS = (
     "DELETE_OPERATIONS",
     "READ_ITEMS",
     "TRIM_ITEMS",
+    "REPLACE_PAYLOAD",
 )
 """The names of the scripts above, which the store registers when it opens."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.eta_history import RunSample
@@ -22,7 +22,8 @@ from agent_tools.core.records import (
     StatusChange,
 )
 from agent_tools.core.result_caps import ItemTrim
-from agent_tools.stores.sql import audit_plans, history_plans, plans, trim_plans
+from agent_tools.core.stored_payloads import PayloadKind, StoredPayload
+from agent_tools.stores.sql import audit_plans, history_plans, payload_plans, plans, trim_plans
 from agent_tools.stores.sql.dialect import Dialect
 from agent_tools.stores.sql.plan import Plan
 from agent_tools.stores.waiters import ChangeWaiters
@@ -134,3 +135,13 @@ class SqlStore(abc.ABC):
 
     async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
         return await self._execute(audit_plans.purge_audit(checkpoint))
+
+    # -- key rotation ---------------------------------------------------------------------
+
+    async def list_payloads(
+        self, operation_id: str, kind: PayloadKind, after: int, limit: int
+    ) -> list[StoredPayload]:
+        return await self._execute(payload_plans.list_payloads(operation_id, kind, after, limit))
+
+    async def replace_payload(self, payload: StoredPayload, value: Any) -> bool:
+        return await self._execute(payload_plans.replace_payload(payload, value))
