@@ -81,25 +81,19 @@ class EncryptedStore:
         }
         return round_.model_copy(update={"responses": responses})
 
-    def _opened(self, record: OperationRecord | None) -> OperationRecord | None:
-        if record is None:
-            return None
+    def _record(self, record: OperationRecord, seal: bool) -> OperationRecord:
+        """The record with its payloads sealed (on the way in) or opened (on the way out)."""
         key = record.operation_id
+        change = self._seal if seal else self._open
         update: dict[str, Any] = {
-            name: self._open(key, name, getattr(record, name)) for name in RECORD_FIELDS
+            name: change(key, name, getattr(record, name)) for name in RECORD_FIELDS
         }
-        update["input_round"] = self._round(key, record.input_round, seal=False)
-        update["progress"] = self._progress(key, record.progress, seal=False)
+        update["input_round"] = self._round(key, record.input_round, seal)
+        update["progress"] = self._progress(key, record.progress, seal)
         return record.model_copy(update=update)
 
-    def _sealed(self, record: OperationRecord) -> OperationRecord:
-        key = record.operation_id
-        update: dict[str, Any] = {
-            name: self._seal(key, name, getattr(record, name)) for name in RECORD_FIELDS
-        }
-        update["input_round"] = self._round(key, record.input_round, seal=True)
-        update["progress"] = self._progress(key, record.progress, seal=True)
-        return record.model_copy(update=update)
+    def _opened(self, record: OperationRecord | None) -> OperationRecord | None:
+        return None if record is None else self._record(record, seal=False)
 
     # -- the Store protocol -------------------------------------------------------------
 
@@ -110,18 +104,16 @@ class EncryptedStore:
         await self.inner.close()
 
     async def create_operation(self, record: OperationRecord) -> tuple[OperationRecord, bool]:
-        stored, created = await self.inner.create_operation(self._sealed(record))
-        opened = self._opened(stored)
-        assert opened is not None
-        return opened, created
+        stored, created = await self.inner.create_operation(self._record(record, seal=True))
+        return self._record(stored, seal=False), created
 
     async def get_operation(self, operation_id: str) -> OperationRecord | None:
         return self._opened(await self.inner.get_operation(operation_id))
 
     async def list_operations(self, query: OperationQuery) -> OperationPage:
         page = await self.inner.list_operations(query)
-        records = [self._opened(record) for record in page.records]
-        return OperationPage(records=[r for r in records if r], has_more=page.has_more)
+        records = [self._record(record, seal=False) for record in page.records]
+        return OperationPage(records=records, has_more=page.has_more)
 
     async def acquire_lease(
         self,
@@ -198,8 +190,8 @@ class EncryptedStore:
         return [self._event(operation_id, event, seal=False) for event in events]
 
     async def list_recoverable(self, now: float, limit: int) -> list[OperationRecord]:
-        records = [self._opened(r) for r in await self.inner.list_recoverable(now, limit)]
-        return [record for record in records if record is not None]
+        records = await self.inner.list_recoverable(now, limit)
+        return [self._record(record, seal=False) for record in records]
 
     async def wait_for_change(self, operation_id: str, revision: int, timeout_s: float) -> None:
         await self.inner.wait_for_change(operation_id, revision, timeout_s)
