@@ -14,6 +14,7 @@ from agent_tools.core.records import (
     Event,
     InputRoundChange,
     Lease,
+    LeaseRequest,
     OperationPage,
     OperationQuery,
     OperationRecord,
@@ -78,24 +79,16 @@ class MemoryStore:
             has_more=len(matching) > query.limit,
         )
 
-    async def acquire_lease(
-        self,
-        operation_id: str,
-        holder: str,
-        ttl_s: float,
-        now: float,
-        *,
-        dead_holder: str | None = None,
-    ) -> Lease | None:
-        record = self._records.get(operation_id)
-        if record is None or not can_acquire(record, holder, now, dead_holder):
+    async def acquire_lease(self, request: LeaseRequest, now: float) -> Lease | None:
+        record = self._records.get(request.operation_id)
+        if record is None or not can_acquire(record, request.holder, now, request.dead_holder):
             return None
-        record.lease_holder = holder
-        record.lease_expires_at = now + ttl_s
+        record.lease_holder = request.holder
+        record.lease_expires_at = now + request.ttl_s
         record.lease_token += 1
         return Lease(
-            operation_id=operation_id,
-            holder=holder,
+            operation_id=request.operation_id,
+            holder=request.holder,
             token=record.lease_token,
             expires_at=record.lease_expires_at,
         )
