@@ -17,23 +17,10 @@ async def test_a_free_or_own_lease_is_still_taken_when_a_dead_holder_is_named(
     store: Store,
 ) -> None:
     record, _ = await store.create_operation(new_record(status=OperationStatus.RUNNING))
-    first = await store.acquire_lease(
-        LeaseRequest(
-            operation_id=record.operation_id,
-            holder="worker-a:2",
-            ttl_s=30,
-            dead_holder="worker-a:1",
-        ),
-        time.time(),
+    request = LeaseRequest(
+        operation_id=record.operation_id, holder="worker-a:2", ttl_s=30, dead_holder="worker-a:1"
     )
-    again = await store.acquire_lease(
-        LeaseRequest(
-            operation_id=record.operation_id,
-            holder="worker-a:2",
-            ttl_s=30,
-            dead_holder="worker-a:1",
-        ),
-        time.time(),
-    )
+    first = await store.acquire_lease(request, time.time())
+    again = await store.acquire_lease(request, time.time())
     assert first is not None and again is not None
     assert again.token == first.token + 1
