@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -145,12 +146,9 @@ class Settings(BaseModel):
     @property
     def limits(self) -> Limits:
         """The per-principal limits these settings set."""
+        # Each limit's setting is its field's name after ``limit_``.
         return Limits(
-            live_operations=self.limit_live_operations,
-            input_bytes=self.limit_input_bytes,
-            state_bytes=self.limit_state_bytes,
-            item_bytes=self.limit_item_bytes,
-            items_per_chunk=self.limit_items_per_chunk,
+            **{limit.name: getattr(self, f"limit_{limit.name}") for limit in fields(Limits)}
         )
 
     @classmethod

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import time
 
-from agent_tools.core.records import Checkpoint, Event, OperationRecord, ProgressRecord
+from agent_tools.core.records import (
+    Checkpoint,
+    Event,
+    LeaseRequest,
+    OperationRecord,
+    ProgressRecord,
+)
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.base import Store
 
@@ -26,7 +32,9 @@ async def checkpoints_per_second(store: Store, steps: int) -> float:
             status=OperationStatus.RUNNING,
         )
         await store.create_operation(record)
-        lease = await store.acquire_lease(record.operation_id, "bench", 3600, now)
+        lease = await store.acquire_lease(
+            LeaseRequest(operation_id=record.operation_id, holder="bench", ttl_s=3600), now
+        )
         assert lease is not None
         started = time.perf_counter()
         for step in range(steps):

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from agent_tools import Engine, operation
-from agent_tools.core.definitions import OperationType
+from agent_tools.core.definitions import OperationOptions, OperationType
 from agent_tools.core.records import RunSettings
+from agent_tools.runtime.operation_start import RunChoices
 from agent_tools.settings import Settings
 from agent_tools.surfaces.commands import serve, worker
 from agent_tools.surfaces.mcp.tool_listing import catalog_tool
@@ -39,17 +41,20 @@ def _exported_arguments(relative: str) -> dict[str, Any]:
     raise AssertionError(f"no execute_incrementally in {relative}")
 
 
+def _keywords(function: Any, options: Any) -> set[str]:
+    """The keywords ``function`` takes: its parameters and its ``**options`` TypedDict's keys."""
+    return set(inspect.signature(function).parameters) | set(options.__annotations__)
+
+
 def _cli_options(module: Any) -> set[str]:
     parser = argparse.ArgumentParser()
     module.add_arguments(parser)
     return {action.dest for action in parser._actions}
 
 
-NAMED_PLACES = {
-    "Engine.execute_incrementally": lambda: (
-        inspect.signature(Engine.execute_incrementally).parameters
-    ),
-    "@operation": lambda: inspect.signature(operation).parameters,
+NAMED_PLACES: dict[str, Callable[[], Any]] = {
+    "Engine.execute_incrementally": lambda: _keywords(Engine.execute_incrementally, RunChoices),
+    "@operation": lambda: _keywords(operation, OperationOptions),
     "OperationType": lambda: {field.name for field in OperationType.__dataclass_fields__.values()},
     "RunSettings (stored)": lambda: RunSettings.model_fields,
     "MCP tools/list": _mcp_arguments,
@@ -78,9 +83,7 @@ def test_no_surface_offers_a_deprecated_knob_name() -> None:
         "agent-tools serve": _cli_options(serve),
         "agent-tools worker": _cli_options(worker),
         "MCP tools/list": set(_mcp_arguments()),
-        "Engine.execute_incrementally": set(
-            inspect.signature(Engine.execute_incrementally).parameters
-        ),
+        "Engine.execute_incrementally": _keywords(Engine.execute_incrementally, RunChoices),
     }
     stale = {place: names & set(DEPRECATED) for place, names in offered.items()}
     assert not any(stale.values()), stale

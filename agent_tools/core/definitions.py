@@ -7,7 +7,7 @@ import random
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypedDict, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
@@ -21,6 +21,9 @@ ChunkFunction: TypeAlias = Callable[[Any, Any, ChunkProgress, int], Any]
 
 Migration: TypeAlias = Callable[[dict[str, Any], Any], tuple[dict[str, Any], Any]]
 """``migrate(input, state) -> (input, state)`` from one version to the next."""
+
+AGENT_DRIVEN_RETENTION_S = 30 * 24 * 3600.0
+"""How long an agent-driven run is kept after it ends, unless its type says otherwise."""
 
 RunIn = Literal["event_loop", "thread", "process"]
 TaskSupport = Literal["forbidden", "optional", "required"]
@@ -128,6 +131,10 @@ class OperationType:
     expose_as_tool: bool = False
     task_support: TaskSupport = "optional"
 
+    def __post_init__(self) -> None:
+        check_priority(self.priority)
+        check_result_cap(self.max_result_items)
+
     @property
     def is_async(self) -> bool:
         return self.chunk_function is not None and inspect.iscoroutinefunction(self.chunk_function)
@@ -143,39 +150,54 @@ class OperationType:
         return self.input_model.model_json_schema()
 
 
+class AgentDrivenOptions(TypedDict, total=False):
+    """The knobs of :func:`agent_driven_operation`, :class:`OperationType` fields of the same names.
+
+    Whatever is left out keeps the field's default there.
+    """
+
+    plan: Callable[[Any], int | None] | None
+    retention_s: float | None
+
+
+class OperationOptions(AgentDrivenOptions, total=False):
+    """The knobs of :func:`operation`, :class:`OperationType` fields of the same names."""
+
+    initial_state: Callable[[Any], Any] | None
+    chunk_size: int
+    adaptive_chunk_size: bool
+    chunk_target_ms: int | None
+    max_chunk_size: int
+    checkpoint_interval: int
+    checkpoint_every_s: float | None
+    timeout_ms: int | None
+    chunk_timeout_ms: int | None
+    priority: int
+    max_result_items: int | None
+    compact_results: CompactResults | None
+    expose_as_tool: bool
+    task_support: TaskSupport
+
+
 def operation(
     *,
     name: str,
     input_model: type[BaseModel],
     version: int = 1,
     description: str = "",
-    plan: Callable[[Any], int | None] | None = None,
-    initial_state: Callable[[Any], Any] | None = None,
-    chunk_size: int = 1,
-    adaptive_chunk_size: bool = False,
-    chunk_target_ms: int | None = None,
-    max_chunk_size: int = 100_000,
-    checkpoint_interval: int = 1,
-    checkpoint_every_s: float | None = None,
     retry: RetryPolicy | None = None,
-    timeout_ms: int | None = None,
-    chunk_timeout_ms: int | None = None,
-    retention_s: float | None = 7 * 24 * 3600.0,
-    max_result_items: int | None = None,
-    compact_results: CompactResults | None = None,
-    priority: int = 0,
     migrations: Mapping[int, Migration] | None = None,
     run_in: RunIn | None = None,
-    expose_as_tool: bool = False,
-    task_support: TaskSupport = "optional",
     register: bool = True,
     checkpoint_every_chunks: int | None = None,
+    **options: Unpack[OperationOptions],
 ) -> Callable[[ChunkFunction], OperationType]:
     """Declare a chunk function as an operation type and register it.
 
     Async functions run on the event loop; sync ones run in a thread, or in a
     process pool with ``run_in="process"`` (CPU-bound work). The decorated name
-    becomes the :class:`OperationType`. ``timeout_ms`` limits the active time of
+    becomes the :class:`OperationType`; ``options`` (:class:`OperationOptions`)
+    set its fields of the same names. ``timeout_ms`` limits the active time of
     the whole run, ``chunk_timeout_ms`` one chunk, and ``checkpoint_interval`` is
     the number of chunks per checkpoint (``checkpoint_every_chunks`` is its
     deprecated old name). With ``adaptive_chunk_size`` the engine tunes the
@@ -187,17 +209,13 @@ def operation(
     the older are dropped, or folded by ``compact_results(summary, dropped)`` into
     one summary item (also for runs that set a cap of their own).
     """
-    from agent_tools.core.registry import default_registry
-
-    check_result_cap(max_result_items)
-
     if checkpoint_every_chunks is not None:
         warnings.warn(
             "checkpoint_every_chunks is deprecated; use checkpoint_interval.",
             DeprecationWarning,
             stacklevel=2,
         )
-        checkpoint_interval = checkpoint_every_chunks
+        options["checkpoint_interval"] = checkpoint_every_chunks
 
     def decorate(function: ChunkFunction) -> OperationType:
         chosen = run_in or ("event_loop" if inspect.iscoroutinefunction(function) else "thread")
@@ -207,29 +225,12 @@ def operation(
             input_model=input_model,
             chunk_function=function,
             description=description or inspect.getdoc(function) or "",
-            plan=plan,
-            initial_state=initial_state,
-            chunk_size=chunk_size,
-            adaptive_chunk_size=adaptive_chunk_size,
-            chunk_target_ms=chunk_target_ms,
-            max_chunk_size=max_chunk_size,
-            checkpoint_interval=checkpoint_interval,
-            checkpoint_every_s=checkpoint_every_s,
             retry=retry or RetryPolicy(),
-            timeout_ms=timeout_ms,
-            chunk_timeout_ms=chunk_timeout_ms,
-            retention_s=retention_s,
-            max_result_items=max_result_items,
-            compact_results=compact_results,
-            priority=check_priority(priority),
             migrations=dict(migrations or {}),
             run_in=chosen,
-            expose_as_tool=expose_as_tool,
-            task_support=task_support,
+            **options,
         )
-        if register:
-            default_registry.register(definition)
-        return definition
+        return _declared(definition, register)
 
     return decorate
 
@@ -246,23 +247,30 @@ def agent_driven_operation(
     input_model: type[BaseModel],
     description: str,
     version: int = 1,
-    plan: Callable[[Any], int | None] | None = None,
-    retention_s: float | None = 30 * 24 * 3600.0,
     register: bool = True,
+    **options: Unpack[AgentDrivenOptions],
 ) -> OperationType:
-    """Declare a type whose work the agent does itself, recorded with ``record_progress``."""
-    from agent_tools.core.registry import default_registry
+    """Declare a type whose work the agent does itself, recorded with ``record_progress``.
 
+    Such a run is kept ``AGENT_DRIVEN_RETENTION_S`` after it ends unless ``retention_s`` says.
+    """
+    options.setdefault("retention_s", AGENT_DRIVEN_RETENTION_S)
     definition = OperationType(
         name=name,
         version=version,
         input_model=input_model,
         chunk_function=None,
         description=description,
-        plan=plan,
-        retention_s=retention_s,
         agent_driven=True,
+        **options,
     )
+    return _declared(definition, register)
+
+
+def _declared(definition: OperationType, register: bool) -> OperationType:
+    """``definition``, added to the default registry first when ``register`` says so."""
+    from agent_tools.core.registry import default_registry
+
     if register:
         default_registry.register(definition)
     return definition

@@ -14,11 +14,14 @@ class AgentToolsError(Exception):
     """
 
     code: ClassVar[str] = "internal_error"
+    hint: str = "Retry the call; if it keeps failing, report it with the server log."
+    """What to do next; a class whose advice never varies sets it here, once."""
 
-    def __init__(self, message: str, hint: str, **details: Any) -> None:
+    def __init__(self, message: str, hint: str | None = None, **details: Any) -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        if hint is not None:
+            self.hint = hint
         self.details = details
 
     def as_dict(self) -> dict[str, Any]:
@@ -34,12 +37,11 @@ class AgentToolsError(Exception):
 
 class OperationNotFoundError(AgentToolsError):
     code = "operation_not_found"
+    hint = "Check the operation_id, or call list_operations to see known operations."
 
     def __init__(self, operation_id: str) -> None:
         super().__init__(
-            f"No operation with id {operation_id!r} exists.",
-            "Check the operation_id, or call list_operations to see known operations.",
-            operation_id=operation_id,
+            f"No operation with id {operation_id!r} exists.", operation_id=operation_id
         )
 
 
@@ -64,12 +66,14 @@ class InvalidInputError(AgentToolsError):
 
 class IllegalTransitionError(AgentToolsError):
     code = "illegal_transition"
+    hint = (
+        "Call get_progress to see its status; a completed, failed or cancelled "
+        "operation cannot run again, start a new one with execute_incrementally."
+    )
 
     def __init__(self, operation_id: str, current: str, target: str) -> None:
         super().__init__(
             f"Operation {operation_id!r} is {current}; it cannot become {target}.",
-            "Call get_progress to see its status; a completed, failed or cancelled "
-            "operation cannot run again, start a new one with execute_incrementally.",
             operation_id=operation_id,
             status=current,
             requested=target,
@@ -78,25 +82,29 @@ class IllegalTransitionError(AgentToolsError):
 
 class OperationConflictError(AgentToolsError):
     code = "operation_conflict"
+    hint = (
+        "Reuse an operation_id only to continue the same work; omit operation_id "
+        "(or choose a new one) to start another operation."
+    )
 
     def __init__(self, operation_id: str, reason: str) -> None:
         super().__init__(
             f"Operation {operation_id!r} already exists with a different {reason}.",
-            "Reuse an operation_id only to continue the same work; omit operation_id "
-            "(or choose a new one) to start another operation.",
             operation_id=operation_id,
         )
 
 
 class VersionMismatchError(AgentToolsError):
     code = "version_mismatch"
+    hint = (
+        "Run it with a server that registers the original version, or cancel it "
+        "and start a new operation."
+    )
 
     def __init__(self, operation_id: str, stored: int, registered: int) -> None:
         super().__init__(
             f"Operation {operation_id!r} was started under version {stored} of its type; "
             f"version {registered} is registered and has no migration from {stored}.",
-            "Run it with a server that registers the original version, or cancel it "
-            "and start a new operation.",
             operation_id=operation_id,
             stored_version=stored,
             registered_version=registered,
@@ -105,38 +113,31 @@ class VersionMismatchError(AgentToolsError):
 
 class InvalidCursorError(AgentToolsError):
     code = "invalid_cursor"
+    hint = (
+        "Pass the next_cursor from a previous response, or omit cursor to read from the beginning."
+    )
 
     def __init__(self, cursor: str) -> None:
-        super().__init__(
-            f"Cursor {cursor!r} is not one this server issued.",
-            "Pass the next_cursor from a previous response, or omit cursor to read "
-            "from the beginning.",
-            cursor=cursor,
-        )
+        super().__init__(f"Cursor {cursor!r} is not one this server issued.", cursor=cursor)
 
 
 class OperationFailedError(AgentToolsError):
     """A chunk kept failing after its retries; recorded as the operation's error."""
 
     code = "operation_failed"
-
-    def __init__(self, message: str, hint: str | None = None, **details: Any) -> None:
-        super().__init__(
-            message,
-            hint
-            or "Inspect the error, fix the input or environment, then start a "
-            "new operation with execute_incrementally.",
-            **details,
-        )
+    hint = (
+        "Inspect the error, fix the input or environment, then start a "
+        "new operation with execute_incrementally."
+    )
 
 
 class ChunkTimeoutError(AgentToolsError):
     code = "chunk_timeout"
+    hint = "Use a smaller chunk_size or a larger chunk_timeout_ms."
 
     def __init__(self, chunk_index: int, timeout_ms: int) -> None:
         super().__init__(
             f"Chunk {chunk_index} did not finish within {timeout_ms} ms.",
-            "Use a smaller chunk_size or a larger chunk_timeout_ms.",
             chunk_index=chunk_index,
             chunk_timeout_ms=timeout_ms,
         )
@@ -146,11 +147,11 @@ class OperationTimeoutError(AgentToolsError):
     """The whole operation ran longer than its ``timeout_ms`` of active time."""
 
     code = "timeout"
+    hint = "Start it again with a larger timeout_ms, or smaller chunks so it stops in time."
 
     def __init__(self, timeout_ms: int, active_ms: int) -> None:
         super().__init__(
             f"The operation ran {active_ms} ms, over its timeout_ms of {timeout_ms} ms.",
-            "Start it again with a larger timeout_ms, or smaller chunks so it stops in time.",
             timeout_ms=timeout_ms,
             active_ms=active_ms,
         )
@@ -167,23 +168,21 @@ class LeaseLostError(AgentToolsError):
     """This process no longer holds the operation; another holder took it over."""
 
     code = "lease_lost"
+    hint = "Call get_progress; the other worker continues from the last checkpoint."
 
     def __init__(self, operation_id: str) -> None:
         super().__init__(
-            f"Operation {operation_id!r} is now run by another worker.",
-            "Call get_progress; the other worker continues from the last checkpoint.",
-            operation_id=operation_id,
+            f"Operation {operation_id!r} is now run by another worker.", operation_id=operation_id
         )
 
 
 class OperationBusyError(AgentToolsError):
     code = "operation_busy"
+    hint = "Call get_progress with wait_ms to follow it, or resume again shortly."
 
     def __init__(self, operation_id: str, holder: str) -> None:
         super().__init__(
-            f"Operation {operation_id!r} is being run by {holder}.",
-            "Call get_progress with wait_ms to follow it, or resume again shortly.",
-            operation_id=operation_id,
+            f"Operation {operation_id!r} is being run by {holder}.", operation_id=operation_id
         )
 
 

@@ -15,12 +15,11 @@ class OperationIdTakenError(AgentToolsError):
     """A caller-chosen ``operation_id`` that another principal already uses."""
 
     code = "operation_conflict"
+    hint = "Choose another operation_id, or omit it to get a new one."
 
     def __init__(self, operation_id: str) -> None:
         super().__init__(
-            f"operation_id {operation_id!r} is already taken.",
-            "Choose another operation_id, or omit it to get a new one.",
-            operation_id=operation_id,
+            f"operation_id {operation_id!r} is already taken.", operation_id=operation_id
         )
 
 

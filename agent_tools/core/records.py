@@ -141,6 +141,19 @@ def open_questions(record: OperationRecord) -> dict[str, InputRequest]:
     return record.input_round.outstanding
 
 
+class LeaseRequest(BaseModel):
+    """Who asks for an operation's lease and for how long.
+
+    ``dead_holder`` is a holder the caller proved dead (a crashed process on this
+    host): its lease may be taken over though it has not expired yet.
+    """
+
+    operation_id: str
+    holder: str
+    ttl_s: float
+    dead_holder: str | None = None
+
+
 class Lease(BaseModel):
     """The right to run an operation until ``expires_at``; ``token`` fences late writers."""
 

@@ -15,6 +15,7 @@ from agent_tools.core.records import (
     STEP_LABELS_KEPT,
     Checkpoint,
     Event,
+    LeaseRequest,
     OperationRecord,
     ProgressRecord,
 )
@@ -55,7 +56,10 @@ async def record_agent_progress(
     if record.status is not status:
         check_transition(record.operation_id, record.status, status)
     now = time.time()
-    lease = await store.acquire_lease(record.operation_id, holder_id, RECORD_LEASE_TTL_S, now)
+    request = LeaseRequest(
+        operation_id=record.operation_id, holder=holder_id, ttl_s=RECORD_LEASE_TTL_S
+    )
+    lease = await store.acquire_lease(request, now)
     if lease is None:
         raise OperationBusyError(record.operation_id, record.lease_holder or "another caller")
     fresh = await store.get_operation(record.operation_id) or record

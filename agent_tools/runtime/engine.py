@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from pydantic import JsonValue
 
@@ -24,7 +24,6 @@ from agent_tools.core.principals import current_principal
 from agent_tools.core.records import (
     Event,
     OperationRecord,
-    RunMode,
     held_elsewhere,
     open_questions,
     waiting_for_input,
@@ -46,6 +45,7 @@ from agent_tools.runtime.liveness import process_holder_id
 from agent_tools.runtime.observer import NO_OBSERVER, RuntimeObserver, observed
 from agent_tools.runtime.operation_start import (
     SMALLER_HINT,
+    RunChoices,
     check_same_request,
     check_start_limits,
     new_record,
@@ -75,6 +75,17 @@ class ChangeMark(NamedTuple):
 def default_holder_id() -> str:
     """This process's holder id: a restarted process can tell that it is dead."""
     return process_holder_id()
+
+
+class EngineOptions(TypedDict, total=False):
+    """What :meth:`Engine.from_url` and :meth:`Engine.from_settings` pass on to the engine."""
+
+    registry: OperationRegistry | None
+    policy: ExecutionPolicy | None
+    holder_id: str | None
+    dispatcher: BackgroundDispatcher | None
+    work_clock: Callable[[], float]
+    observer: RuntimeObserver | None
 
 
 class Engine:
@@ -138,25 +149,17 @@ class Engine:
         )
 
     @classmethod
-    def from_url(cls, url: str, **options: Any) -> Engine:
+    def from_url(
+        cls, url: str, *, settings: Settings | None = None, **options: Unpack[EngineOptions]
+    ) -> Engine:
         """An engine on the store at ``url`` (``memory://``, ``sqlite:///ops.db``, ...)."""
-        return cls(open_store(url), **options)
+        return cls(open_store(url), settings=settings, **options)
 
     @classmethod
-    def from_settings(
-        cls,
-        settings: Settings,
-        registry: OperationRegistry | None = None,
-        dispatcher: BackgroundDispatcher | None = None,
-        observer: RuntimeObserver | None = None,
-    ) -> Engine:
-        return cls(
-            with_encryption(open_store(settings.store), settings.encryption_key_text()),
-            registry=registry,
-            settings=settings,
-            dispatcher=dispatcher,
-            observer=observer,
-        )
+    def from_settings(cls, settings: Settings, **options: Unpack[EngineOptions]) -> Engine:
+        """An engine on the store ``settings`` name, sealed with their encryption keys if any."""
+        store = with_encryption(open_store(settings.store), settings.encryption_key_text())
+        return cls(store, settings=settings, **options)
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -205,26 +208,20 @@ class Engine:
         operation_type: str,
         input: Any,
         *,
-        operation_id: str | None = None,
         budget_ms: int | None = None,
-        mode: RunMode = "inline",
-        chunk_size: int | None = None,
-        checkpoint_interval: int | None = None,
-        timeout_ms: int | None = None,
-        chunk_timeout_ms: int | None = None,
-        total_steps: int | None = None,
-        priority: int | None = None,
         cursor: str | None = None,
         owner: str | None = None,
-        retention_s: float | None = None,
-        max_result_items: int | None = None,
         on_progress: OnProgress | None = None,
+        **choices: Unpack[RunChoices],
     ) -> OperationView:
         """Start an operation (or continue the one with ``operation_id``) for a budget.
 
-        ``retention_s`` keeps this run that long after it ends (default: the server's
-        ``retention_s`` setting, else the type's). ``max_result_items`` keeps only that
-        many of its newest result items (default: the type's; views say how many went).
+        The ``choices`` (:class:`~agent_tools.runtime.operation_start.RunChoices`) are
+        the run's own: ``operation_id``, ``mode`` (``inline`` or ``background``),
+        ``chunk_size``, ``total_steps``, ... ``retention_s`` keeps this run that long
+        after it ends (default: the server's ``retention_s`` setting, else the type's);
+        ``max_result_items`` keeps only that many of its newest result items (default:
+        the type's; views say how many went).
 
         ``timeout_ms`` limits the active run time of the whole operation (over it, the
         run fails with code ``timeout``); ``chunk_timeout_ms`` limits one chunk;
@@ -235,21 +232,10 @@ class Engine:
         budget_s = self._budget_s(budget_ms)
         definition = self.registry.latest(operation_type)
         input_value = validate_input(definition, input)
-        requested = new_record(
-            definition,
-            input_value,
-            operation_id=operation_id,
-            mode=mode,
-            chunk_size=chunk_size,
-            checkpoint_interval=checkpoint_interval,
-            timeout_ms=timeout_ms,
-            chunk_timeout_ms=chunk_timeout_ms,
-            total_steps=total_steps,
-            owner=owner_for_new(current_principal(), owner),
-            priority=priority,
-            retention_s=self.settings.retention_s if retention_s is None else retention_s,
-            max_result_items=max_result_items,
-        )
+        if choices.get("retention_s") is None:
+            choices["retention_s"] = self.settings.retention_s
+        owner = owner_for_new(current_principal(), owner)
+        requested = new_record(definition, input_value, choices, owner)
         await check_start_limits(self.store, requested, self.settings.limits)
         requested = await with_expected_duration(self.store, requested)
         record, created = await self.store.create_operation(requested)

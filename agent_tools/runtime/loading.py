@@ -32,14 +32,13 @@ class OperationsLoadError(AgentToolsError):
     """A module or file named with ``--ops`` could not be imported."""
 
     code = "operations_load_failed"
+    hint = (
+        "Pass an importable module name (my_package.operations) or the path of a .py file "
+        "that defines @operation functions."
+    )
 
     def __init__(self, source: str, reason: str) -> None:
-        super().__init__(
-            f"Could not load operations from {source!r}: {reason}",
-            "Pass an importable module name (my_package.operations) or the path of a .py file "
-            "that defines @operation functions.",
-            source=source,
-        )
+        super().__init__(f"Could not load operations from {source!r}: {reason}", source=source)
 
 
 def load_operations(

@@ -6,7 +6,7 @@ import contextlib
 import json
 import time
 import uuid
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import BaseModel, ValidationError
 
@@ -70,27 +70,34 @@ def check_operation_id(operation_id: str) -> str:
     return operation_id
 
 
-def new_record(
-    definition: OperationType,
-    input_value: BaseModel,
-    *,
-    operation_id: str | None,
-    mode: RunMode,
-    chunk_size: int | None,
-    checkpoint_interval: int | None,
-    timeout_ms: int | None,
-    chunk_timeout_ms: int | None = None,
-    total_steps: int | None,
-    owner: str | None,
-    priority: int | None = None,
-    retention_s: float | None = None,
-    max_result_items: int | None = None,
-) -> OperationRecord:
-    """A pending record for a new run; raises :class:`InvalidInputError` on bad settings.
+class RunChoices(TypedDict, total=False):
+    """What a caller may choose for a new run; whatever is left out comes from its type.
 
-    ``retention_s`` (how long the run is kept once it ended) and ``max_result_items``
-    (how many of the newest result items it keeps) override the type's.
+    ``operation_id`` names the run (default: a new id), ``mode`` is ``inline`` (the
+    default) or ``background``; ``retention_s`` (how long the run is kept once it
+    ended), ``max_result_items`` (how many of the newest result items it keeps) and
+    the rest override the type's.
     """
+
+    operation_id: str | None
+    mode: RunMode
+    chunk_size: int | None
+    checkpoint_interval: int | None
+    timeout_ms: int | None
+    chunk_timeout_ms: int | None
+    total_steps: int | None
+    priority: int | None
+    retention_s: float | None
+    max_result_items: int | None
+
+
+def new_record(
+    definition: OperationType, input_value: BaseModel, choices: RunChoices, owner: str | None
+) -> OperationRecord:
+    """A pending record for a new run; raises :class:`InvalidInputError` on bad choices."""
+    mode = choices.get("mode", "inline")
+    chunk_size = choices.get("chunk_size")
+    retention_s = choices.get("retention_s")
     if retention_s is not None and retention_s <= 0:
         raise InvalidInputError(
             f"retention_s must be positive, got {retention_s}.",
@@ -108,23 +115,23 @@ def new_record(
         adaptive_chunk_size=definition.adaptive_chunk_size and chunk_size is None,
         chunk_target_ms=definition.chunk_target_ms,
         max_chunk_size=definition.max_chunk_size,
-        checkpoint_interval=_positive("checkpoint_interval", checkpoint_interval)
+        checkpoint_interval=_positive("checkpoint_interval", choices.get("checkpoint_interval"))
         or definition.checkpoint_interval,
         checkpoint_every_s=definition.checkpoint_every_s,
-        timeout_ms=_positive("timeout_ms", timeout_ms) or definition.timeout_ms,
-        chunk_timeout_ms=_positive("chunk_timeout_ms", chunk_timeout_ms)
+        timeout_ms=_positive("timeout_ms", choices.get("timeout_ms")) or definition.timeout_ms,
+        chunk_timeout_ms=_positive("chunk_timeout_ms", choices.get("chunk_timeout_ms"))
         or definition.chunk_timeout_ms,
         retention_s=definition.retention_s if retention_s is None else retention_s,
-        max_result_items=_positive("max_result_items", max_result_items)
+        max_result_items=_positive("max_result_items", choices.get("max_result_items"))
         or definition.max_result_items,
     )
-    planned = _positive("total_steps", total_steps)
+    planned = _positive("total_steps", choices.get("total_steps"))
     if planned is None and definition.plan is not None:
         planned = definition.plan(input_value)
     state = definition.initial_state(input_value) if definition.initial_state else None
     now = time.time()
     return OperationRecord(
-        operation_id=check_operation_id(operation_id) if operation_id else _new_id(definition),
+        operation_id=_operation_id(choices.get("operation_id"), definition),
         operation_type=definition.name,
         type_version=definition.version,
         owner=owner,
@@ -132,14 +139,18 @@ def new_record(
         settings=settings,
         state=state,
         progress=ProgressRecord(total_steps=planned),
-        priority=definition.priority if priority is None else check_priority(priority),
+        priority=_priority(choices.get("priority"), definition),
         created_at=now,
         updated_at=now,
     )
 
 
-def _new_id(definition: OperationType) -> str:
-    return f"{definition.name}-{uuid.uuid4().hex[:12]}"
+def _operation_id(chosen: str | None, definition: OperationType) -> str:
+    return check_operation_id(chosen) if chosen else f"{definition.name}-{uuid.uuid4().hex[:12]}"
+
+
+def _priority(chosen: int | None, definition: OperationType) -> int:
+    return definition.priority if chosen is None else check_priority(chosen)
 
 
 def check_same_request(existing: OperationRecord, requested: OperationRecord) -> None:

@@ -15,7 +15,13 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from agent_tools.core.definitions import OperationType
-from agent_tools.core.records import Lease, OperationRecord, held_elsewhere, waiting_for_input
+from agent_tools.core.records import (
+    Lease,
+    LeaseRequest,
+    OperationRecord,
+    held_elsewhere,
+    waiting_for_input,
+)
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.control import to_running
 from agent_tools.runtime.liveness import provably_dead
@@ -157,7 +163,8 @@ class Runners:
         before = None
         if observer.wants_lease_holders:
             before = await self._store.get_operation(operation_id)
-        lease = await self._store.acquire_lease(operation_id, holder, ttl_s, time.time())
+        request = LeaseRequest(operation_id=operation_id, holder=holder, ttl_s=ttl_s)
+        lease = await self._store.acquire_lease(request, time.time())
         if lease is not None:
             if before is not None and before.lease_holder not in (None, holder):
                 observer.lease_taken_over(observed(before), before.lease_holder)
@@ -167,9 +174,8 @@ class Runners:
         if record is None or previous is None or previous == holder or not provably_dead(previous):
             return None
         logger.info("taking %s over from %s, which is no longer running", operation_id, previous)
-        lease = await self._store.acquire_lease(
-            operation_id, holder, ttl_s, time.time(), dead_holder=previous
-        )
+        takeover = request.model_copy(update={"dead_holder": previous})
+        lease = await self._store.acquire_lease(takeover, time.time())
         if lease is not None:
             observer.lease_taken_over(observed(record), previous)
         return lease

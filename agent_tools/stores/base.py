@@ -18,6 +18,7 @@ from agent_tools.core.records import (
     Event,
     InputRoundChange,
     Lease,
+    LeaseRequest,
     OperationPage,
     OperationQuery,
     OperationRecord,
@@ -57,22 +58,12 @@ class Store(Protocol):
     async def list_operations(self, query: OperationQuery) -> OperationPage:
         """Records matching ``query``, newest (created_at, operation_id) first."""
 
-    async def acquire_lease(
-        self,
-        operation_id: str,
-        holder: str,
-        ttl_s: float,
-        now: float,
-        *,
-        dead_holder: str | None = None,
-    ) -> Lease | None:
-        """Take the lease if it is free, expired, already ``holder``'s, or ``dead_holder``'s.
+    async def acquire_lease(self, request: LeaseRequest, now: float) -> Lease | None:
+        """Take the lease if it is free, expired, already the holder's, or the dead holder's.
 
-        ``dead_holder`` is a holder the caller proved dead (a crashed process on
-        this host): its lease is taken over though it has not expired yet. Every
-        successful acquisition increments the fencing token, so a late commit of
-        the previous holder is refused. Returns None when another holder's lease
-        is live or the operation is terminal or unknown.
+        Every successful acquisition increments the fencing token, so a late
+        commit of the previous holder is refused. Returns None when another
+        holder's lease is live or the operation is terminal or unknown.
         """
 
     async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:

@@ -21,6 +21,7 @@ from agent_tools.core.records import (
     Event,
     InputRoundChange,
     Lease,
+    LeaseRequest,
     OperationPage,
     OperationQuery,
     OperationRecord,
@@ -95,18 +96,8 @@ class EncryptedStore:
         records = [self._opened(record) for record in page.records]
         return OperationPage(records=[r for r in records if r], has_more=page.has_more)
 
-    async def acquire_lease(
-        self,
-        operation_id: str,
-        holder: str,
-        ttl_s: float,
-        now: float,
-        *,
-        dead_holder: str | None = None,
-    ) -> Lease | None:
-        return await self.inner.acquire_lease(
-            operation_id, holder, ttl_s, now, dead_holder=dead_holder
-        )
+    async def acquire_lease(self, request: LeaseRequest, now: float) -> Lease | None:
+        return await self.inner.acquire_lease(request, now)
 
     async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:
         return self._opened(await self.inner.renew_lease(lease, ttl_s, now))

@@ -26,6 +26,7 @@ from agent_tools.core.records import (
     Event,
     InputRoundChange,
     Lease,
+    LeaseRequest,
     OperationPage,
     OperationQuery,
     OperationRecord,
@@ -100,26 +101,20 @@ class MemoryStore:
             has_more=len(matching) > query.limit,
         )
 
-    async def acquire_lease(
-        self,
-        operation_id: str,
-        holder: str,
-        ttl_s: float,
-        now: float,
-        *,
-        dead_holder: str | None = None,
-    ) -> Lease | None:
-        record = self._records.get(operation_id)
-        if record is None or not can_acquire(record, holder, now, dead_holder):
+    async def acquire_lease(self, request: LeaseRequest, now: float) -> Lease | None:
+        record = self._records.get(request.operation_id)
+        if record is None or not can_acquire(record, request.holder, now, request.dead_holder):
             return None
-        if record.lease_holder not in (None, holder):
-            self._audit.append([takeover_audit(operation_id, record.lease_holder, holder, now)])
-        record.lease_holder = holder
-        record.lease_expires_at = now + ttl_s
+        if record.lease_holder not in (None, request.holder):
+            self._audit.append(
+                [takeover_audit(request.operation_id, record.lease_holder, request.holder, now)]
+            )
+        record.lease_holder = request.holder
+        record.lease_expires_at = now + request.ttl_s
         record.lease_token += 1
         return Lease(
-            operation_id=operation_id,
-            holder=holder,
+            operation_id=request.operation_id,
+            holder=request.holder,
             token=record.lease_token,
             expires_at=record.lease_expires_at,
         )

@@ -36,6 +36,7 @@ from agent_tools.core.records import (
     Event,
     InputRoundChange,
     Lease,
+    LeaseRequest,
     OperationPage,
     OperationQuery,
     OperationRecord,
@@ -222,26 +223,29 @@ class RedisStore:
 
     # -- leases ---------------------------------------------------------------------------
 
-    async def acquire_lease(
-        self,
-        operation_id: str,
-        holder: str,
-        ttl_s: float,
-        now: float,
-        *,
-        dead_holder: str | None = None,
-    ) -> Lease | None:
+    async def acquire_lease(self, request: LeaseRequest, now: float) -> Lease | None:
+        expires_at = now + request.ttl_s
         claimed = await self._run(
-            "ACQUIRE", operation_id, holder, _time(now), _time(now + ttl_s), dead_holder or ""
+            "ACQUIRE",
+            request.operation_id,
+            request.holder,
+            _time(now),
+            _time(expires_at),
+            request.dead_holder or "",
         )
         if claimed is None:
             return None
         token, previous = claimed
-        if previous and previous != holder:
+        if previous and previous != request.holder:
             # After the script, not in it (Lua cannot hash): see SECURITY.md on the window.
-            await self._audit.append([takeover_audit(operation_id, previous, holder, now)])
+            await self._audit.append(
+                [takeover_audit(request.operation_id, previous, request.holder, now)]
+            )
         return Lease(
-            operation_id=operation_id, holder=holder, token=int(token), expires_at=now + ttl_s
+            operation_id=request.operation_id,
+            holder=request.holder,
+            token=int(token),
+            expires_at=expires_at,
         )
 
     async def renew_lease(self, lease: Lease, ttl_s: float, now: float) -> OperationRecord | None:

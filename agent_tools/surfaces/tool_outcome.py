@@ -27,13 +27,14 @@ class InternalToolError(AgentToolsError):
     """A tool failed for a reason the agent cannot fix; the details are in the server log."""
 
     code = "internal_error"
+    hint = (
+        "Retry the call; every committed checkpoint is safe. If it keeps failing, "
+        "report it with the server log."
+    )
 
     def __init__(self, tool_name: str, error: BaseException) -> None:
         super().__init__(
-            f"The {tool_name} tool failed unexpectedly ({type(error).__name__}).",
-            "Retry the call; every committed checkpoint is safe. If it keeps failing, "
-            "report it with the server log.",
-            tool=tool_name,
+            f"The {tool_name} tool failed unexpectedly ({type(error).__name__}).", tool=tool_name
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from agent_tools.core.records import ErrorInfo
+from agent_tools.core.records import ErrorInfo, LeaseRequest
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.base import Store
 from tests.contract.records import checkpoint, new_record, status_change
@@ -15,7 +15,9 @@ PAUSED = OperationStatus.PAUSED
 
 async def leased(store: Store, holder: str = "worker-a", ttl_s: float = 30):  # type: ignore[no-untyped-def]
     record, _ = await store.create_operation(new_record(status=RUNNING))
-    lease = await store.acquire_lease(record.operation_id, holder, ttl_s, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id=record.operation_id, holder=holder, ttl_s=ttl_s), time.time()
+    )
     assert lease is not None
     return lease
 
@@ -98,7 +100,9 @@ async def test_a_terminal_commit_sets_result_error_and_expiry(store: Store) -> N
 
 async def test_a_commit_with_a_stale_token_writes_nothing(store: Store) -> None:
     lease = await leased(store, ttl_s=1)
-    newer = await store.acquire_lease(lease.operation_id, "worker-b", 30, time.time() + 2)
+    newer = await store.acquire_lease(
+        LeaseRequest(operation_id=lease.operation_id, holder="worker-b", ttl_s=30), time.time() + 2
+    )
     assert newer is not None
     before = await store.get_operation(lease.operation_id)
     outcome = await store.commit_checkpoint(checkpoint(lease, step=9))
@@ -122,7 +126,9 @@ async def test_a_commit_after_a_status_change_writes_nothing(store: Store) -> No
 
 async def test_a_zombie_whose_lease_was_taken_over_cannot_commit(store: Store) -> None:
     zombie = await leased(store, ttl_s=0.5)
-    heir = await store.acquire_lease(zombie.operation_id, "worker-b", 30, time.time() + 1)
+    heir = await store.acquire_lease(
+        LeaseRequest(operation_id=zombie.operation_id, holder="worker-b", ttl_s=30), time.time() + 1
+    )
     assert heir is not None
     assert await store.commit_checkpoint(checkpoint(heir, step=1)) == "committed"
     assert await store.commit_checkpoint(checkpoint(zombie, step=7)) == "lease_lost"

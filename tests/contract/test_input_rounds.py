@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from agent_tools.core.input_requests import InputRequest, InputResponse, InputRound
-from agent_tools.core.records import Event, InputRoundChange, OperationRecord
+from agent_tools.core.records import Event, InputRoundChange, LeaseRequest, OperationRecord
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.base import Store
 from tests.contract.records import checkpoint, new_record
@@ -43,7 +43,9 @@ def answer_change(
 
 async def paused_with_questions(store: Store) -> OperationRecord:
     record, _ = await store.create_operation(new_record(status=RUNNING, mode="background"))
-    lease = await store.acquire_lease(record.operation_id, "worker-a", 30, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id=record.operation_id, holder="worker-a", ttl_s=30), time.time()
+    )
     assert lease is not None
     asking = checkpoint(lease, status=PAUSED, release=True, input_round=QUESTIONS)
     assert await store.commit_checkpoint(asking) == "committed"
@@ -69,7 +71,9 @@ async def test_a_commit_without_a_round_clears_the_stored_one(store: Store) -> N
     )
     saved = await store.save_input_round(answer_change(record, answered, RUNNING), time.time())
     assert saved is not None
-    lease = await store.acquire_lease(record.operation_id, "worker-b", 30, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id=record.operation_id, holder="worker-b", ttl_s=30), time.time()
+    )
     assert lease is not None
     assert await store.commit_checkpoint(checkpoint(lease, step=5)) == "committed"
     after = await store.get_operation(record.operation_id)

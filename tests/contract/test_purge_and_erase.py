@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from agent_tools.core.purging import PurgeFilter
-from agent_tools.core.records import Event, OperationQuery
+from agent_tools.core.records import Event, LeaseRequest, OperationQuery
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.base import Store
 from tests.contract.records import checkpoint, new_record
@@ -24,7 +24,9 @@ async def ended(
     """An operation that wrote two result items and ended as ``status`` at time ``at``."""
     record = new_record(operation_id, status=RUNNING).model_copy(update={"owner": owner})
     await store.create_operation(record)
-    lease = await store.acquire_lease(operation_id, "worker-a", 30, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id=operation_id, holder="worker-a", ttl_s=30), time.time()
+    )
     assert lease is not None
     final = checkpoint(lease, status=status, items=[{"n": 1}, {"n": 2}], release=True)
     final = final.model_copy(update={"event": Event(kind=status.value, at=at)})
@@ -88,10 +90,14 @@ async def test_erase_owner_removes_every_operation_of_that_owner(store: Store) -
     await ended(store, "alice-done", COMPLETED, now - 10)
     await ended(store, "bob-done", COMPLETED, now - 10, owner="bob")
     await store.create_operation(new_record("alice-running", status=RUNNING, mode="background"))
-    lease = await store.acquire_lease("alice-running", "worker-a", 30, now)
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id="alice-running", holder="worker-a", ttl_s=30), now
+    )
     assert lease is not None
     await store.create_operation(new_record("alice-asked", status=RUNNING))
-    asked_lease = await store.acquire_lease("alice-asked", "worker-a", 30, now)
+    asked_lease = await store.acquire_lease(
+        LeaseRequest(operation_id="alice-asked", holder="worker-a", ttl_s=30), now
+    )
     assert asked_lease is not None
     asking = checkpoint(asked_lease, status=PAUSED, release=True, input_round=QUESTIONS)
     assert await store.commit_checkpoint(asking) == "committed"

@@ -6,7 +6,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from agent_tools.core.records import OperationQuery
+from agent_tools.core.records import LeaseRequest, OperationQuery
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.base import Store
 from tests.contract.backends import second_instance
@@ -63,8 +63,12 @@ async def test_list_recoverable_finds_background_work_without_a_live_lease(store
     await store.create_operation(
         new_record("paused", status=OperationStatus.PAUSED, mode="background")
     )
-    assert await store.acquire_lease("held", "worker-a", 30, now)
-    expired = await store.acquire_lease("orphan", "dead-worker", 1, now - 10)
+    assert await store.acquire_lease(
+        LeaseRequest(operation_id="held", holder="worker-a", ttl_s=30), now
+    )
+    expired = await store.acquire_lease(
+        LeaseRequest(operation_id="orphan", holder="dead-worker", ttl_s=1), now - 10
+    )
     assert expired is not None
     found = {record.operation_id for record in await store.list_recoverable(now, 10)}
     assert found == {"orphan", "queued"}
@@ -72,7 +76,9 @@ async def test_list_recoverable_finds_background_work_without_a_live_lease(store
 
 async def test_wait_for_change_wakes_on_a_commit(store: Store) -> None:
     record, _ = await store.create_operation(new_record(status=RUNNING))
-    lease = await store.acquire_lease(record.operation_id, "worker-a", 30, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id=record.operation_id, holder="worker-a", ttl_s=30), time.time()
+    )
     assert lease is not None
 
     async def commit_later() -> None:
@@ -93,7 +99,9 @@ async def test_wait_for_change_wakes_on_a_commit_through_another_instance(
 ) -> None:
     record, _ = await store.create_operation(new_record(status=RUNNING))
     async with second_instance(backend, store) as twin:
-        lease = await twin.acquire_lease(record.operation_id, "worker-b", 30, time.time())
+        lease = await twin.acquire_lease(
+            LeaseRequest(operation_id=record.operation_id, holder="worker-b", ttl_s=30), time.time()
+        )
         assert lease is not None
 
         async def commit_later() -> None:
@@ -127,7 +135,9 @@ async def test_purge_removes_expired_operations_with_items_and_events(store: Sto
     now = time.time()
     await store.create_operation(new_record("old", status=RUNNING))
     await store.create_operation(new_record("young", status=RUNNING))
-    lease = await store.acquire_lease("old", "worker-a", 30, now)
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id="old", holder="worker-a", ttl_s=30), now
+    )
     assert lease is not None
     await store.commit_checkpoint(
         checkpoint(lease, status=OperationStatus.COMPLETED, expires_at=now - 1, release=True)
@@ -144,7 +154,10 @@ async def test_racing_acquirers_on_one_store_exactly_one_wins(store: Store) -> N
     record, _ = await store.create_operation(new_record(status=RUNNING))
     leases = await asyncio.gather(
         *(
-            store.acquire_lease(record.operation_id, f"worker-{n}", 30, time.time())
+            store.acquire_lease(
+                LeaseRequest(operation_id=record.operation_id, holder=f"worker-{n}", ttl_s=30),
+                time.time(),
+            )
             for n in range(8)
         )
     )
@@ -162,8 +175,14 @@ async def test_racing_store_instances_exactly_one_wins_each_round(
                 time.time(),
             )
             leases = await asyncio.gather(
-                store.acquire_lease(record.operation_id, "worker-a", 30, time.time()),
-                twin.acquire_lease(record.operation_id, "worker-b", 30, time.time()),
+                store.acquire_lease(
+                    LeaseRequest(operation_id=record.operation_id, holder="worker-a", ttl_s=30),
+                    time.time(),
+                ),
+                twin.acquire_lease(
+                    LeaseRequest(operation_id=record.operation_id, holder="worker-b", ttl_s=30),
+                    time.time(),
+                ),
             )
             winners = [lease for lease in leases if lease is not None]
             assert len(winners) == 1

@@ -14,6 +14,7 @@ from tests.contract.records import new_record
 
 CHILD = """
 import asyncio, sys, time
+from agent_tools.core.records import LeaseRequest
 from agent_tools.stores.sqlite import SqliteStore
 from tests.contract.records import checkpoint
 
@@ -21,7 +22,8 @@ async def main(url, command, operation_id, holder):
     store = SqliteStore(url)
     await store.open()
     try:
-        lease = await store.acquire_lease(operation_id, holder, 30, time.time())
+        request = LeaseRequest(operation_id=operation_id, holder=holder, ttl_s=30)
+        lease = await store.acquire_lease(request, time.time())
         if command == "commit" and lease is not None:
             assert await store.commit_checkpoint(checkpoint(lease)) == "committed"
         print("won" if lease is not None else "lost", flush=True)

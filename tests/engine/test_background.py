@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from agent_tools import Engine, OperationStatus
-from agent_tools.core.records import Event, StatusChange
+from agent_tools.core.records import Event, LeaseRequest, StatusChange
 from tests.engine import ops
 from tests.engine.conftest import engine_settings
 
@@ -78,7 +78,8 @@ async def test_an_engine_takes_up_operations_a_dead_process_left_running(
             time.time(),
         )
         lease = await first.store.acquire_lease(
-            record.operation_id, "dead-process", 1.0, time.time()
+            LeaseRequest(operation_id=record.operation_id, holder="dead-process", ttl_s=1.0),
+            time.time(),
         )
         assert lease is not None
     async with Engine.from_url(url, registry=ops.registry, settings=settings) as second:
@@ -95,7 +96,9 @@ async def test_an_inline_resume_after_a_crash_waits_only_for_the_short_lease(
     async with Engine.from_url(url, registry=ops.registry, settings=settings) as first:
         view = await first.execute_incrementally("count", {"total": 5}, budget_ms=0)
         await first.pause(view.operation_id)
-        lease = await first.store.acquire_lease(view.operation_id, "crashed", 1.0, time.time())
+        lease = await first.store.acquire_lease(
+            LeaseRequest(operation_id=view.operation_id, holder="crashed", ttl_s=1.0), time.time()
+        )
         assert lease is not None
     async with Engine.from_url(url, registry=ops.registry, settings=settings) as second:
         started = time.monotonic()

@@ -10,7 +10,7 @@ import pytest
 
 from agent_tools import Engine, OperationRegistry, OperationStatus, OperationType
 from agent_tools.core.errors import VersionMismatchError
-from agent_tools.core.records import Checkpoint, Event
+from agent_tools.core.records import Checkpoint, Event, LeaseRequest
 from tests.engine import ops
 from tests.engine.conftest import engine_settings
 
@@ -58,7 +58,9 @@ async def start_half_done_under_version_1(url: str) -> str:
         await old.pause(view.operation_id)
         record = await old.store.get_operation(view.operation_id)
         assert record is not None and record.status is OperationStatus.PAUSED
-        lease = await old.store.acquire_lease(record.operation_id, "test", 5, time.time())
+        lease = await old.store.acquire_lease(
+            LeaseRequest(operation_id=record.operation_id, holder="test", ttl_s=5), time.time()
+        )
         assert lease is not None
         outcome = await old.store.commit_checkpoint(
             Checkpoint(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from agent_tools import Engine
-from agent_tools.core.records import Event, StatusChange
+from agent_tools.core.records import Event, LeaseRequest, StatusChange
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.liveness import holder_id_for, process_holder_id, provably_dead
 
@@ -41,7 +41,10 @@ async def held_mid_call_by(engine: Engine, holder: str) -> tuple[str, int]:
         event=Event(kind="resumed", at=time.time()),
     )
     assert await engine.store.change_status(change, time.time())
-    assert await engine.store.acquire_lease(view.operation_id, holder, HOLDER_LEASE_S, time.time())
+    assert await engine.store.acquire_lease(
+        LeaseRequest(operation_id=view.operation_id, holder=holder, ttl_s=HOLDER_LEASE_S),
+        time.time(),
+    )
     return view.operation_id, record.progress.current_step
 
 

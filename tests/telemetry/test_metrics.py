@@ -15,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from agent_tools import Engine, OperationRegistry, Settings
 from agent_tools.core.principals import Role
+from agent_tools.core.records import LeaseRequest
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.hand_off import HandOffDispatcher
 from agent_tools.surfaces.auth.token_file import TokenFile
@@ -99,7 +100,8 @@ async def test_taking_over_a_lapsed_lease_is_counted(metered: tuple[Engine, Tele
     view = await engine.execute_incrementally("counter", {"total_items": 3}, budget_ms=0)
     # A holder on another host that died: its lease ran out ten seconds ago.
     lapsed = await engine.store.acquire_lease(
-        view.operation_id, "other-host:dead", 1.0, time.time() - 10
+        LeaseRequest(operation_id=view.operation_id, holder="other-host:dead", ttl_s=1.0),
+        time.time() - 10,
     )
     assert lapsed is not None
     resumed = await engine.resume(view.operation_id, budget_ms=RUN_BUDGET_MS)

@@ -15,6 +15,7 @@ from agent_tools.core.records import (
     Event,
     InputRoundChange,
     Lease,
+    LeaseRequest,
     OperationPage,
     OperationQuery,
     OperationRecord,
@@ -57,18 +58,15 @@ class SqlStore(abc.ABC):
     async def list_operations(self, query: OperationQuery) -> OperationPage:
         return await self._execute(plans.list_operations(query))
 
-    async def acquire_lease(
-        self,
-        operation_id: str,
-        holder: str,
-        ttl_s: float,
-        now: float,
-        *,
-        dead_holder: str | None = None,
-    ) -> Lease | None:
+    async def acquire_lease(self, request: LeaseRequest, now: float) -> Lease | None:
         return await self._execute(
             plans.acquire_lease(
-                operation_id, holder, ttl_s, now, dead_holder, self.dialect.skip_locked
+                request.operation_id,
+                request.holder,
+                request.ttl_s,
+                now,
+                request.dead_holder,
+                self.dialect.skip_locked,
             )
         )
 

@@ -28,24 +28,20 @@ FILE_MODE = 0o600
 
 class TokenFileError(AgentToolsError):
     code = "token_file_invalid"
+    hint = "Fix or remove the file, then create tokens again with `agent-tools tokens create`."
 
     def __init__(self, path: Path, problem: str) -> None:
         super().__init__(
-            f"The tokens file {str(path)!r} cannot be used: {problem}.",
-            "Fix or remove the file, then create tokens again with `agent-tools tokens create`.",
-            path=str(path),
+            f"The tokens file {str(path)!r} cannot be used: {problem}.", path=str(path)
         )
 
 
 class TokenNotFoundError(AgentToolsError):
     code = "token_not_found"
+    hint = "Run `agent-tools tokens list` to see the ids of the tokens that exist."
 
     def __init__(self, token_id: str) -> None:
-        super().__init__(
-            f"No token with id {token_id!r}.",
-            "Run `agent-tools tokens list` to see the ids of the tokens that exist.",
-            token_id=token_id,
-        )
+        super().__init__(f"No token with id {token_id!r}.", token_id=token_id)
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,10 @@ Context = ServerRequestContext[Any, Any]
 
 class AuthenticationRequiredError(AgentToolsError):
     code = "authentication_required"
+    hint = "Send an Authorization: Bearer token the server accepts."
 
     def __init__(self) -> None:
-        super().__init__(
-            "This request carries no verified credentials.",
-            "Send an Authorization: Bearer token the server accepts.",
-        )
+        super().__init__("This request carries no verified credentials.")
 
 
 def principal_of(context: Context) -> Principal:

@@ -10,6 +10,7 @@ from mcp.server.stdio import stdio_server
 
 from agent_tools.core.registry import OperationRegistry
 from agent_tools.runtime.engine import Engine
+from agent_tools.runtime.fleet.broker import broker_dispatcher
 from agent_tools.runtime.loading import load_operations
 from agent_tools.runtime.observer import RuntimeObserver
 from agent_tools.settings import Settings
@@ -36,19 +37,8 @@ def engine_for(settings: Settings, observer: RuntimeObserver | None = None) -> E
     process runs them itself.
     """
     registry = load_operations(settings.ops, OperationRegistry())
-    dispatcher = None
-    if settings.broker:
-        from agent_tools.runtime.fleet.dispatcher import fleet_dispatcher
-
-        dispatcher = fleet_dispatcher(
-            settings.broker,
-            settings.lease_ttl_s,
-            queue=settings.queue,
-            aging_s=settings.priority_aging_s,
-            purge_interval_s=settings.purge_interval_s,
-        )
     return Engine.from_settings(
-        settings, registry=registry, dispatcher=dispatcher, observer=observer
+        settings, registry=registry, dispatcher=broker_dispatcher(settings), observer=observer
     )
 
 

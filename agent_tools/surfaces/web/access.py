@@ -28,34 +28,32 @@ CSRF_HEADER = "x-csrf-token"
 
 class LoginRequiredError(AgentToolsError):
     code = "authentication_required"
+    hint = (
+        "Open /ui/login and paste a token from `agent-tools tokens create`, or send "
+        "Authorization: Bearer TOKEN."
+    )
 
     def __init__(self) -> None:
-        super().__init__(
-            "This page needs you to sign in.",
-            "Open /ui/login and paste a token from `agent-tools tokens create`, or send "
-            "Authorization: Bearer TOKEN.",
-        )
+        super().__init__("This page needs you to sign in.")
 
 
 class CsrfError(AgentToolsError):
     code = "csrf_check_failed"
+    hint = "Use the buttons on the /ui page; scripts should send a bearer token instead."
 
     def __init__(self) -> None:
-        super().__init__(
-            "This request did not carry the page's CSRF token.",
-            "Use the buttons on the /ui page; scripts should send a bearer token instead.",
-        )
+        super().__init__("This request did not carry the page's CSRF token.")
 
 
 class ForeignRequestError(AgentToolsError):
     code = "foreign_origin"
+    hint = (
+        "Open the page at the address the server was started on (or add the name with "
+        "--allowed-host); a page of another site cannot drive this server."
+    )
 
     def __init__(self, reason: str) -> None:
-        super().__init__(
-            f"Refused: {reason}.",
-            "Open the page at the address the server was started on (or add the name with "
-            "--allowed-host); a page of another site cannot drive this server.",
-        )
+        super().__init__(f"Refused: {reason}.")
 
 
 @dataclass(frozen=True)

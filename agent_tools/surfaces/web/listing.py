@@ -36,34 +36,18 @@ class OperationRows(BaseModel):
     next_cursor: str | None
 
 
+ROW_FIELDS = set(OperationRow.model_fields)
+
+
 def row_of_view(view: OperationView) -> OperationRow:
-    progress = view.progress
-    return OperationRow(
-        operation_id=view.operation_id,
-        operation_type=view.operation_type,
-        status=view.status,
-        mode=view.mode,
-        current_step=progress.current_step,
-        total_steps=progress.total_steps,
-        percentage=progress.percentage,
-        rate_per_second=progress.rate_per_second,
-        eta_seconds=progress.eta_seconds,
-        message=progress.message,
-        updated_at=view.updated_at,
-    )
+    """The row of an operation still going: its summary with the rate and ETA of its progress."""
+    fields = view.model_dump(include=ROW_FIELDS) | view.progress.model_dump(include=ROW_FIELDS)
+    return OperationRow.model_validate(fields)
 
 
 def row_of_summary(summary: OperationSummary) -> OperationRow:
-    return OperationRow(
-        operation_id=summary.operation_id,
-        operation_type=summary.operation_type,
-        status=summary.status,
-        mode=summary.mode,
-        current_step=summary.current_step,
-        total_steps=summary.total_steps,
-        percentage=summary.percentage,
-        updated_at=summary.updated_at,
-    )
+    """The row of an operation from its list summary alone."""
+    return OperationRow.model_validate(summary.model_dump(include=ROW_FIELDS))
 
 
 async def list_rows(

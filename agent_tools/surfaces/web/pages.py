@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from importlib import resources
+from string import Template
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -27,6 +28,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 UI_PATH = "/ui"
+PAGE_TITLES = {"list.html": "operations", "detail.html": "operation", "login.html": "sign in"}
 
 
 def _package_file(name: str) -> bytes:
@@ -34,7 +36,11 @@ def _package_file(name: str) -> bytes:
 
 
 def _html(name: str) -> Response:
-    return Response(_package_file(name), media_type="text/html", headers=SECURITY_HEADERS)
+    """The page ``name``: its body (static/NAME) in the layout every page shares (page.html)."""
+    layout = Template(_package_file("page.html").decode("utf-8"))
+    body = _package_file(name).decode("utf-8")
+    page = layout.substitute(title=PAGE_TITLES[name], body=body)
+    return Response(page, media_type="text/html", headers=SECURITY_HEADERS)
 
 
 class Pages:

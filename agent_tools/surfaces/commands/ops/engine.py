@@ -16,21 +16,12 @@ def observer_engine(args: argparse.Namespace) -> Engine:
     """
     from agent_tools.core.registry import OperationRegistry
     from agent_tools.runtime.background import BackgroundDispatcher
+    from agent_tools.runtime.fleet.broker import broker_dispatcher
     from agent_tools.runtime.hand_off import HandOffDispatcher
     from agent_tools.runtime.loading import load_operations
     from agent_tools.surfaces.commands import settings_from
 
     settings = settings_from(args)
     registry = load_operations(settings.ops, OperationRegistry())
-    dispatcher: BackgroundDispatcher = HandOffDispatcher()
-    if settings.broker:
-        from agent_tools.runtime.fleet.dispatcher import fleet_dispatcher
-
-        dispatcher = fleet_dispatcher(
-            settings.broker,
-            settings.lease_ttl_s,
-            queue=settings.queue,
-            aging_s=settings.priority_aging_s,
-            purge_interval_s=settings.purge_interval_s,
-        )
+    dispatcher: BackgroundDispatcher = broker_dispatcher(settings) or HandOffDispatcher()
     return Engine.from_settings(settings, registry=registry, dispatcher=dispatcher)
