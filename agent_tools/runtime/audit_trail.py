@@ -154,6 +154,7 @@ class AuditTrail:
         *,
         operation_id: str | None = None,
         changes: bool = False,
+        detail: dict[str, DetailValue] | None = None,
     ) -> AsyncIterator[Access]:
         """Serve one access inside; on leaving, its entry is written with the outcome.
 
@@ -162,7 +163,7 @@ class AuditTrail:
         ``outcome`` to what it answered. With ``changes``, the
         access is refused with ``audit_unavailable`` while the log cannot be written.
         """
-        access = Access(principal, action[:MAX_ID_CHARS], self._clock())
+        access = Access(principal, action[:MAX_ID_CHARS], self._clock(), detail=dict(detail or {}))
         access.name_operation(operation_id)
         token = _current.set(access)
         try:

@@ -155,9 +155,12 @@ class OpenAITools:
         trail = self._engine.audit_trail
         try:
             async with trail.access(
-                self._principal.name, f"tool.{name}", changes=changes_something(tool)
-            ) as access:
-                access.detail["surface"] = "openai"
+                self._principal.name,
+                f"tool.{name}",
+                operation_id=_named_operation(arguments),
+                changes=changes_something(tool),
+                detail={"surface": "openai"},
+            ):
                 if function is None:
                     raise UnknownFunctionError(name, self._functions)
                 authorize(self._principal, tool)
@@ -178,6 +181,17 @@ def _prepared_arguments(
     if function.operation_type is not None:
         return starting_arguments(function.operation_type, parsed)
     return parsed
+
+
+def _named_operation(arguments: str | Mapping[str, Any]) -> str | None:
+    """The ``operation_id`` a call's arguments name, before they are checked (for the audit)."""
+    if isinstance(arguments, str):
+        try:
+            arguments = json.loads(arguments)
+        except ValueError:
+            return None
+    named = arguments.get("operation_id") if isinstance(arguments, Mapping) else None
+    return named if isinstance(named, str) else None
 
 
 def _start_description(definition: OperationType) -> str:

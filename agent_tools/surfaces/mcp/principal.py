@@ -17,6 +17,7 @@ from mcp_types import INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, CallToo
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from agent_tools.core.audit import DetailValue
 from agent_tools.core.errors import AgentToolsError
 from agent_tools.core.principals import LOCAL_USER, Principal, acting_as, authorize
 from agent_tools.runtime.audit_trail import ANONYMOUS, Access, AuditTrail, changes_something
@@ -25,6 +26,8 @@ from agent_tools.surfaces.mcp.resources import parse_operation_uri
 from agent_tools.surfaces.mcp.results import error_result
 
 NO_AUTH_SCOPE_KEY = "agent_tools.no_auth"
+SURFACE: dict[str, DetailValue] = {"surface": "mcp"}
+"""The detail of a tool call's entry: which surface it came through."""
 JSONRPC_OUTCOMES = {
     INVALID_PARAMS: "invalid_params",
     INVALID_REQUEST: "invalid_request",
@@ -105,8 +108,7 @@ def guard_tool_calls(
 
     async def guarded(context: Context, params: CallToolRequestParams) -> Any:
         try:
-            async with _serving(trail, context, params.name, f"tool.{params.name}") as access:
-                access.detail["surface"] = "mcp"
+            async with _serving(trail, context, params, params.name, "tool.", SURFACE):
                 return await handler(context, params)
         except AgentToolsError as refusal:
             return error_result(refusal)
@@ -125,8 +127,7 @@ def guard_method(
 
     async def guarded(context: Context, params: Params) -> Result:
         try:
-            async with _serving(trail, context, method, f"mcp.{method}") as access:
-                access.name_operation(named_operation(params))
+            async with _serving(trail, context, params, method, "mcp."):
                 return await handler(context, params)
         except AgentToolsError as refusal:
             raise MCPError(
@@ -138,15 +139,26 @@ def guard_method(
 
 @asynccontextmanager
 async def _serving(
-    trail: AuditTrail, context: Context, name: str, action: str
+    trail: AuditTrail,
+    context: Context,
+    params: Any,
+    name: str,
+    prefix: str,
+    detail: dict[str, DetailValue] | None = None,
 ) -> AsyncIterator[Access]:
-    """One request as an access in ``trail``: its principal resolved, its role checked."""
+    """Request ``name`` as an access ``<prefix><name>`` in ``trail``, once its role is checked."""
     try:
         principal: Principal | None = principal_of(context)
     except AuthenticationRequiredError:
         principal = None
     who = ANONYMOUS if principal is None else principal.name
-    async with trail.access(who, action, changes=changes_something(name)) as access:
+    async with trail.access(
+        who,
+        prefix + name,
+        operation_id=named_operation(params),
+        changes=changes_something(name),
+        detail=detail,
+    ) as access:
         if principal is None:
             raise AuthenticationRequiredError()
         authorize(principal, name)
@@ -159,13 +171,17 @@ async def _serving(
 
 
 def named_operation(params: Any) -> str | None:
-    """The operation a request's parameters name: a resource URI's or a task's id."""
+    """The operation a request names: a task's id, a resource URI's (also the one URI of a
+    listen stream), or an ``operation_id`` argument (run_tool names it again once valid)."""
     task_id = getattr(params, "task_id", None)
     if isinstance(task_id, str):
         return task_id
     uri = getattr(params, "uri", None)
     if uri is not None:
         return parse_operation_uri(str(uri))
+    subscribed = getattr(getattr(params, "notifications", None), "resource_subscriptions", None)
+    if isinstance(subscribed, list) and len(subscribed) == 1:
+        return parse_operation_uri(str(subscribed[0]))
     arguments = getattr(params, "arguments", None)
     if isinstance(arguments, dict) and isinstance(arguments.get("operation_id"), str):
         return str(arguments["operation_id"])
