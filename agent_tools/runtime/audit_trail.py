@@ -8,6 +8,9 @@ which operation, when, and how it ended (``ok`` or the refusal's code). Never
 payload: no input, state, results, notes, answers or tokens; only ids, names,
 codes and counts.
 
+Refusals and changes are written before the caller gets its answer; reads that
+went fine are appended right after, in the background, batched.
+
 When the log cannot be written the access's answer stays what it was; the
 failure is logged (with the entry, which holds no payload) and counted, and the
 entries are kept in memory and retried with the next write. While entries are
@@ -140,6 +143,7 @@ class AuditTrail:
         self._pending: list[AuditRecord] = []
         self._lock = asyncio.Lock()
         self._failing = False
+        self._flusher: asyncio.Task[bool] | None = None
 
     @property
     def failing(self) -> bool:
@@ -182,7 +186,7 @@ class AuditTrail:
             raise
         finally:
             _current.reset(token)
-            await self._write([access.record()])
+            await self._append(access.record(), soon=not changes)
 
     async def record(
         self,
@@ -196,7 +200,26 @@ class AuditTrail:
         """Append one entry for an access served outside :meth:`access` (a 401 answer)."""
         access = Access(principal, action, self._clock(), outcome=outcome, detail=detail or {})
         access.name_operation(operation_id)
-        await self._write([access.record()])
+        await self._append(access.record(), soon=True)
+
+    async def flush(self) -> None:
+        """Write the entries still waiting; the engine calls it before it closes the store."""
+        if self._flusher is not None:
+            await asyncio.gather(self._flusher, return_exceptions=True)
+        await self._write([])
+
+    async def _append(self, record: AuditRecord, *, soon: bool) -> None:
+        """Write ``record`` now, or (``soon``, for a read that went fine) right after the answer.
+
+        Refusals and changes are in the log before the caller hears back; successful reads
+        are appended together by one task in the background, so a read waits on no write.
+        """
+        if not soon or record.outcome != OK:
+            await self._write([record])
+            return
+        self._pending.append(record)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._write([]))
 
     async def _write(self, records: list[AuditRecord]) -> bool:
         """Append ``records`` after any that wait; False (logged, counted) when it fails.

@@ -183,6 +183,7 @@ class Engine:
             return
         await self._runners.stop_all(SHUTDOWN_WAIT_S)
         await self._dispatcher.close()
+        await self.audit_trail.flush()
         await self.store.close()
         if self._process_pool is not None:
             self._process_pool.shutdown(wait=False, cancel_futures=True)

@@ -63,7 +63,7 @@ class RuntimeObserver(Protocol):
         """This process took the lease of a holder that died or whose lease expired."""
 
     def audit_write_failed(self, entries: int) -> None:
-        """Appending ``entries`` access entries to the audit log failed (they are retried)."""
+        """An append of ``entries`` access entries to the audit log failed (they are retried)."""
 
 
 class _Nothing:

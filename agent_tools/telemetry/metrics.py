@@ -79,7 +79,7 @@ class RuntimeMetrics:
         )
         self.audit_write_failures = Counter(
             "agent_tools_audit_write_failures",
-            "Access entries whose append to the audit log failed (kept and retried).",
+            "Appends to the audit log that failed (their entries are kept and retried).",
             registry=registry,
         )
 
@@ -104,7 +104,7 @@ class RuntimeMetrics:
         self.lease_takeovers.labels(operation.operation_type).inc()
 
     def audit_write_failed(self, entries: int) -> None:
-        self.audit_write_failures.inc(entries)
+        self.audit_write_failures.inc()
 
 
 class _SliceCount:

@@ -41,7 +41,22 @@ async def engine(database: Path) -> AsyncIterator[Engine]:
 async def test_an_access_leaves_one_entry_naming_who_what_which_and_ok(engine: Engine) -> None:
     async with engine.audit_trail.access("alice", "tool.get_progress", operation_id="op-1"):
         pass
+    await engine.audit_trail.flush()
     assert seen(await accesses(engine.store)) == [("alice", "tool.get_progress", "op-1", "ok")]
+
+
+async def test_a_refusal_or_a_change_is_in_the_log_before_the_caller_hears_back(
+    engine: Engine,
+) -> None:
+    with pytest.raises(OperationNotFoundError):
+        async with engine.audit_trail.access("alice", "tool.get_progress"):
+            raise OperationNotFoundError("gone")
+    async with engine.audit_trail.access("alice", "tool.pause", changes=True):
+        pass
+    assert seen(await accesses(engine.store)) == [
+        ("alice", "tool.get_progress", None, "operation_not_found"),
+        ("alice", "tool.pause", None, "ok"),
+    ]
 
 
 async def test_a_refusal_is_recorded_with_its_code_and_still_reaches_the_caller(
@@ -77,6 +92,7 @@ async def test_another_principals_operation_is_not_found_for_the_caller_and_not_
 async def test_an_overlong_operation_id_is_recorded_cut_with_its_length(engine: Engine) -> None:
     async with engine.audit_trail.access("alice", "tool.get_progress", operation_id="x" * 5000):
         pass
+    await engine.audit_trail.flush()
     [entry] = await accesses(engine.store)
     assert entry.operation_id == "x" * 200
     assert entry.detail == {"operation_id_chars": 5000}
@@ -104,10 +120,12 @@ async def test_a_failing_audit_write_keeps_the_answer_logs_counts_and_closes_wri
     with caplog.at_level(logging.ERROR, logger="agent_tools.runtime.audit_trail"):
         async with trail.access("alice", "tool.get_progress", operation_id="op-1") as access:
             answer = "the read's answer"
+        await trail.flush()
     assert access.outcome == "ok" and answer == "the read's answer"
     assert trail.failing
     assert "the audit log cannot be written" in caplog.text
-    assert metrics.registry.get_sample_value("agent_tools_audit_write_failures_total") == 1
+    failures = metrics.registry.get_sample_value("agent_tools_audit_write_failures_total")
+    assert failures is not None and failures >= 1
 
     ran = False
     with pytest.raises(AuditUnavailableError) as refused:
@@ -117,6 +135,7 @@ async def test_a_failing_audit_write_keeps_the_answer_logs_counts_and_closes_wri
     assert refused.value.code == "audit_unavailable"
     async with trail.access("alice", "tool.list_operations"):
         pass  # reads go on while the log fails
+    await trail.flush()
 
     _refuse_audit_writes(database, refuse=False)
     async with trail.access("alice", "tool.pause", operation_id="op-1", changes=True):
