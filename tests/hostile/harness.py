@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +90,7 @@ class Harness:
         )
         self.operation_id = view.operation_id
 
-    def run(self, work: Coroutine[Any, Any, T]) -> T:
+    def run(self, work: Awaitable[T]) -> T:
         return self.loop.run_until_complete(asyncio.wait_for(work, CALL_DEADLINE_S))
 
     def settle(self) -> None:
