@@ -81,6 +81,13 @@ class Settings(BaseModel):
     newest last (``agent-tools keys generate`` makes one); unset keeps them in clear."""
     encryption_keys_file: Path | None = None
     """A file holding the keys in the same form, one per line (read when the variable is unset)."""
+    audit_signing_key: str | None = None
+    """The Ed25519 private key (base64) that signs the checkpoint ``audit purge`` leaves
+    (``agent-tools keys generate --audit`` makes one); needed only to purge the audit log."""
+    audit_signing_key_file: Path | None = None
+    """A file holding that key (read when the variable is unset)."""
+    audit_public_key: str | None = None
+    """The matching public key (base64): ``audit verify`` checks a purge checkpoint with it."""
     limit_live_operations: int = Field(default=1000, ge=1)
     """Operations not yet ended that one principal may have (admins are exempt)."""
     limit_input_bytes: int = Field(default=1024 * 1024, ge=1)
@@ -125,6 +132,12 @@ class Settings(BaseModel):
         if self.encryption_keys is None and self.encryption_keys_file is not None:
             return self.encryption_keys_file.read_text(encoding="utf-8")
         return self.encryption_keys
+
+    def audit_signing_key_text(self) -> str | None:
+        """The configured audit signing key, from the variable or else its file."""
+        if self.audit_signing_key is None and self.audit_signing_key_file is not None:
+            return self.audit_signing_key_file.read_text(encoding="utf-8").strip()
+        return self.audit_signing_key
 
     @property
     def limits(self) -> Limits:

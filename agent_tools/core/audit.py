@@ -169,7 +169,8 @@ def chain(records: Sequence[AuditRecord], head: AuditHead) -> list[AuditEntry]:
     return entries
 
 
-ProblemKind = Literal["edited", "deleted", "reordered", "inserted"]
+ProblemKind = Literal["edited", "deleted", "reordered", "inserted", "forged"]
+"""``forged``: the purge checkpoint the chain starts from does not carry a valid signature."""
 REORDER_SEARCH = 64
 """How far either side of a broken entry to look for the position it was written at."""
 

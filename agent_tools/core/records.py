@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
+from agent_tools.core.audit import SYSTEM_PRINCIPAL
 from agent_tools.core.input_requests import InputRequest, InputRound
 from agent_tools.core.status import OperationStatus
 
@@ -185,6 +186,8 @@ class Checkpoint(BaseModel):
     event: Event
     expires_at: float | None = None
     release_lease: bool = False
+    actor: str = SYSTEM_PRINCIPAL
+    """Who the audit log names if this commit moves the status (the engine unless told)."""
 
 
 CommitOutcome = Literal["committed", "lease_lost", "status_changed"]
@@ -200,6 +203,8 @@ class StatusChange(BaseModel):
     error: ErrorInfo | None = None
     result: JsonValue = None
     expires_at: float | None = None
+    actor: str = SYSTEM_PRINCIPAL
+    """Who made the change, as the audit log names them."""
 
 
 class InputRoundChange(BaseModel):
@@ -214,6 +219,8 @@ class InputRoundChange(BaseModel):
     input_round: InputRound
     status: OperationStatus
     event: Event
+    actor: str = SYSTEM_PRINCIPAL
+    """Who answered, as the audit log names them."""
 
 
 class OperationQuery(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import JsonValue
 from agent_tools.core.agent_ledger import AgentLedger
 from agent_tools.core.definitions import OperationType
 from agent_tools.core.errors import InvalidInputError, OperationBusyError
+from agent_tools.core.principals import current_principal
 from agent_tools.core.progress import eta_seconds, smoothed_rate
 from agent_tools.core.records import (
     STEP_LABELS_KEPT,
@@ -81,6 +82,7 @@ async def record_agent_progress(
             ),
             expires_at=now + retention if completed and retention else None,
             release_lease=True,
+            actor=current_principal().name,
         )
     )
     if outcome != "committed":

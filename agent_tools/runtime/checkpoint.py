@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import JsonValue
 
+from agent_tools.core.audit import SYSTEM_PRINCIPAL
 from agent_tools.core.definitions import ChunkResult, OperationType
 from agent_tools.core.errors import AgentToolsError
 from agent_tools.core.input_requests import InputRound
@@ -157,6 +158,7 @@ class PendingCheckpoint:
             event=event,
             expires_at=time.time() + retention if terminal and retention else None,
             release_lease=not keep_lease or terminal,
+            actor=SYSTEM_PRINCIPAL,
         )
 
 

@@ -6,7 +6,9 @@ import time
 
 from pydantic import JsonValue
 
+from agent_tools.core.audit import SYSTEM_PRINCIPAL
 from agent_tools.core.errors import OperationNotFoundError
+from agent_tools.core.principals import current_principal
 from agent_tools.core.records import ErrorInfo, Event, OperationRecord, StatusChange
 from agent_tools.core.status import OperationStatus, check_transition
 from agent_tools.stores.base import Store
@@ -27,8 +29,10 @@ async def change_status_or_explain(
     """Move ``record`` to ``target`` or raise :class:`IllegalTransitionError`.
 
     A compare-and-set on the status the caller saw; when another writer moved
-    it meanwhile, the transition is checked again from the new status.
+    it meanwhile, the transition is checked again from the new status. The
+    audit log names the calling principal as the one who made the change.
     """
+    actor = current_principal().name
     current = record
     for _ in range(CAS_ATTEMPTS):
         if current.status is target:
@@ -43,6 +47,7 @@ async def change_status_or_explain(
                 error=error,
                 result=result,
                 expires_at=expires_at,
+                actor=actor,
             ),
             time.time(),
         )
@@ -68,6 +73,7 @@ def to_running(record: OperationRecord) -> StatusChange:
         expected=frozenset({OperationStatus.PENDING, OperationStatus.PAUSED}),
         status=OperationStatus.RUNNING,
         event=Event(kind="running", at=time.time()),
+        actor=SYSTEM_PRINCIPAL,
     )
 
 

@@ -4,16 +4,19 @@ Both are admin actions (``agent-tools ops purge`` and ``ops erase``). An erasure
 cancels the principal's live operations first, so the processes running them
 stop, then deletes every operation of that principal (its input, state and
 ledger, input rounds and answers, result items and events) and its tokens. One
-line on the ``agent_tools.audit`` logger records who erased whom, and when: no
-payload, no operation ids.
+entry in the store's audit log (and a line on the ``agent_tools.audit`` logger)
+records who erased whom or purged what, with counts: no payload, no operation
+ids. The audit entries of an erased principal stay: they hold no payload either.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from agent_tools.core.audit import MAX_DETAIL_TEXT, AuditRecord, DetailValue
 from agent_tools.core.errors import AgentToolsError, InvalidInputError
 from agent_tools.core.principals import Principal, authorize
 from agent_tools.core.purging import PurgeFilter
@@ -40,6 +43,13 @@ async def purge(engine: Engine, by: Principal, purge_filter: PurgeFilter) -> int
     authorize(by, "purge")
     await engine.start()
     purged = await engine.store.purge_ended(purge_filter)
+    detail: dict[str, DetailValue] = {
+        "operations": purged,
+        "statuses": ",".join(sorted(status.value for status in purge_filter.statuses)),
+    }
+    if purge_filter.ended_before is not None:
+        detail["ended_before"] = purge_filter.ended_before
+    await _record(engine, by, "ops.purge", detail)
     AUDIT.warning(
         "purge by %s: %d ended operations (%s%s)",
         by.name,
@@ -72,6 +82,17 @@ async def erase_principal(
     cancelled = await _cancel_live(engine, owner)
     operations = await engine.store.erase_owner(owner)
     revoked = 0 if revoke_tokens is None else revoke_tokens(owner)
+    await _record(
+        engine,
+        by,
+        "ops.erase",
+        {
+            "owner": owner[:MAX_DETAIL_TEXT],
+            "operations": operations,
+            "cancelled": cancelled,
+            "tokens": revoked,
+        },
+    )
     AUDIT.warning(
         "erase by %s (%s) of principal %s: %d operations (%d live ones cancelled first), %d tokens",
         by.name,
@@ -82,6 +103,14 @@ async def erase_principal(
         revoked,
     )
     return Erasure(owner=owner, cancelled=cancelled, operations=operations, tokens=revoked)
+
+
+async def _record(
+    engine: Engine, by: Principal, action: str, detail: dict[str, DetailValue]
+) -> None:
+    """One durable audit entry for an admin removal."""
+    record = AuditRecord(at=time.time(), principal=by.name, action=action, detail=detail)
+    await engine.store.append_audit([record])
 
 
 async def _cancel_live(engine: Engine, owner: str) -> int:

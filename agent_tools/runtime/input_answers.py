@@ -20,6 +20,7 @@ from agent_tools.core.errors import (
     validation_problems,
 )
 from agent_tools.core.input_requests import InputResponse, InputRound, answer_problems
+from agent_tools.core.principals import current_principal
 from agent_tools.core.records import Event, InputRoundChange, OperationRecord, open_questions
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.control import CAS_ATTEMPTS, reread
@@ -107,6 +108,7 @@ async def record_answers(
                     at=time.time(),
                     detail={"keys": list(answered), "complete": input_round.complete},
                 ),
+                actor=current_principal().name,
             ),
             time.time(),
         )

@@ -7,6 +7,13 @@ import contextlib
 from collections.abc import Sequence
 
 from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
+from agent_tools.core.audit_transitions import (
+    answer_audit,
+    checkpoint_audit,
+    created_audit,
+    status_audit,
+    takeover_audit,
+)
 from agent_tools.core.eta_history import HISTORY_KEPT, RunSample
 from agent_tools.core.lease_rules import can_acquire, is_recoverable, recovery_order
 from agent_tools.core.purging import PurgeFilter
@@ -63,6 +70,7 @@ class MemoryStore:
         self._events[record.operation_id] = [
             Event(kind="created", at=record.created_at, detail={"type": record.operation_type})
         ]
+        self._audit.append([created_audit(stored)])
         await self._notify()
         return stored.model_copy(deep=True), True
 
@@ -94,6 +102,8 @@ class MemoryStore:
         record = self._records.get(operation_id)
         if record is None or not can_acquire(record, holder, now, dead_holder):
             return None
+        if record.lease_holder not in (None, holder):
+            self._audit.append([takeover_audit(operation_id, record.lease_holder, holder, now)])
         record.lease_holder = holder
         record.lease_expires_at = now + ttl_s
         record.lease_token += 1
@@ -146,6 +156,9 @@ class MemoryStore:
             record.lease_expires_at = None
         record.revision += 1
         self._events[record.operation_id].append(checkpoint.event)
+        audit = checkpoint_audit(checkpoint)
+        if audit is not None:
+            self._audit.append([audit])
         await self._notify()
         return "committed"
 
@@ -161,6 +174,7 @@ class MemoryStore:
             record.result = change.result
         if change.expires_at is not None:
             record.expires_at = change.expires_at
+        self._audit.append([status_audit(change, now)])
         return await self._stamp_change(record, change.event, now)
 
     async def save_input_round(
@@ -172,6 +186,7 @@ class MemoryStore:
         change = change.model_copy(deep=True)
         record.input_round = change.input_round
         record.status = change.status
+        self._audit.append([answer_audit(change, now)])
         return await self._stamp_change(record, change.event, now)
 
     async def _stamp_change(

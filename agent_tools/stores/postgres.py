@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from agent_tools.core.audit_transitions import checkpoint_audit
 from agent_tools.core.errors import StoreError
 from agent_tools.core.records import Checkpoint, CommitOutcome
 from agent_tools.stores.columns import dump
@@ -109,6 +110,9 @@ class PostgresStore(SqlStore):
             return await run_plan(connection, plan, self.schema)
 
     async def commit_checkpoint(self, checkpoint: Checkpoint) -> CommitOutcome:
+        if checkpoint_audit(checkpoint) is not None:
+            # A commit that moves the status appends to the audit chain in its transaction.
+            return await self._execute(plans.commit_checkpoint(checkpoint))
         async with self._connection() as connection:
             item_count = await connection.fetchval(
                 _COMMIT_IN_ONE_STATEMENT[plans.checkpoint_update_key(checkpoint)],

@@ -19,6 +19,13 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
+from agent_tools.core.audit_transitions import (
+    answer_audit,
+    checkpoint_audit,
+    created_audit,
+    status_audit,
+    takeover_audit,
+)
 from agent_tools.core.errors import StoreError
 from agent_tools.core.eta_history import HISTORY_KEPT, RunSample
 from agent_tools.core.lease_rules import is_recoverable, recovery_order
@@ -169,6 +176,7 @@ class RedisStore:
         flat = [item for pair in _fields(record).items() for item in pair]
         created = await self._run("CREATE", record.operation_id, event.model_dump_json(), *flat)
         if created:
+            await self._audit.append([created_audit(record)])
             return record, True
         existing = await self.get_operation(record.operation_id)
         assert existing is not None
@@ -215,11 +223,15 @@ class RedisStore:
         *,
         dead_holder: str | None = None,
     ) -> Lease | None:
-        token = await self._run(
+        claimed = await self._run(
             "ACQUIRE", operation_id, holder, _time(now), _time(now + ttl_s), dead_holder or ""
         )
-        if token is None:
+        if claimed is None:
             return None
+        token, previous = claimed
+        if previous and previous != holder:
+            # After the script, not in it (Lua cannot hash): see SECURITY.md on the window.
+            await self._audit.append([takeover_audit(operation_id, previous, holder, now)])
         return Lease(
             operation_id=operation_id, holder=holder, token=int(token), expires_at=now + ttl_s
         )
@@ -255,8 +267,12 @@ class RedisStore:
             str(len(checkpoint.items)),
             *(dump(item) for item in checkpoint.items),
         )
-        if outcome == "committed" and checkpoint.expires_at is not None:
-            await self._expire_keys(checkpoint.operation_id, checkpoint.expires_at)
+        if outcome == "committed":
+            audit = checkpoint_audit(checkpoint)
+            if audit is not None:
+                await self._audit.append([audit])
+            if checkpoint.expires_at is not None:
+                await self._expire_keys(checkpoint.operation_id, checkpoint.expires_at)
         result: CommitOutcome = outcome
         return result
 
@@ -274,6 +290,7 @@ class RedisStore:
         )
         if not flat:
             return None
+        await self._audit.append([status_audit(change, now)])
         if change.expires_at is not None:
             await self._expire_keys(change.operation_id, change.expires_at)
         return _record(_pairs(flat))
@@ -290,7 +307,10 @@ class RedisStore:
             _time(now),
             change.event.model_dump_json(),
         )
-        return _record(_pairs(flat)) if flat else None
+        if not flat:
+            return None
+        await self._audit.append([answer_audit(change, now)])
+        return _record(_pairs(flat))
 
     async def _expire_keys(self, operation_id: str, expires_at: float) -> None:
         at = int(expires_at) + EXPIRED_KEY_GRACE_S

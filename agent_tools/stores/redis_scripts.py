@@ -90,7 +90,7 @@ local other = current ~= '' and current ~= holder and current ~= dead_holder
 if other and tonumber(until_) > now then return false end
 local token = redis.call('HINCRBY', key, 'lease_token', 1)
 redis.call('HSET', key, 'lease_holder', holder, 'lease_expires_at', expires_at)
-return token
+return {token, current}
 """
 )
 

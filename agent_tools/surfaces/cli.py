@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "ops": "agent_tools.surfaces.commands.ops",
     "tokens": "agent_tools.surfaces.commands.tokens",
     "keys": "agent_tools.surfaces.commands.keys",
+    "audit": "agent_tools.surfaces.commands.audit",
 }
 
 

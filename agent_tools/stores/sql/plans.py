@@ -5,6 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agent_tools.core.audit import AuditRecord
+from agent_tools.core.audit_transitions import (
+    answer_audit,
+    checkpoint_audit,
+    created_audit,
+    status_audit,
+    takeover_audit,
+)
 from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import (
     Checkpoint,
@@ -27,6 +35,7 @@ from agent_tools.stores.columns import (
     to_record,
     to_row,
 )
+from agent_tools.stores.sql.audit_plans import append_steps
 from agent_tools.stores.sql.conditions import acquirable, recoverable
 from agent_tools.stores.sql.plan import Notify, Query, Steps, plan
 
@@ -68,6 +77,7 @@ def create_operation(record: OperationRecord) -> Steps[tuple[OperationRecord, bo
         return to_record(existing), False
     created = Event(kind="created", at=record.created_at, detail={"type": record.operation_type})
     yield insert_event(record.operation_id, created)
+    yield from append_steps([created_audit(record)])
     yield Notify(record.operation_id)
     return record, True
 
@@ -111,7 +121,7 @@ def list_operations(query: OperationQuery) -> Steps[OperationPage]:
 # -- leases -------------------------------------------------------------------------------
 
 
-@plan("write")
+@plan("atomic")
 def acquire_lease(
     operation_id: str,
     holder: str,
@@ -120,18 +130,29 @@ def acquire_lease(
     dead_holder: str | None,
     skip_locked: str,
 ) -> Steps[Lease | None]:
-    """Take the lease if :func:`~agent_tools.core.lease_rules.can_acquire` allows it."""
+    """Take the lease if :func:`~agent_tools.core.lease_rules.can_acquire` allows it.
+
+    The claim locks the row (PostgreSQL) before the update, so the holder it read
+    is the one replaced: taking over another holder's lease is audited with it.
+    """
     expires_at = now + ttl_s
-    row = yield Query(
-        "UPDATE operations SET lease_holder = $2, lease_expires_at = $3, "
-        "lease_token = lease_token + 1 WHERE operation_id = (SELECT operation_id "
-        f"FROM operations WHERE operation_id = $1 AND {acquirable('$2', '$4', '$5')}"
-        f"{skip_locked}) RETURNING lease_token",
-        (operation_id, holder, expires_at, now, dead_holder),
+    claimed = yield Query(
+        f"SELECT lease_holder FROM operations WHERE operation_id = $1 AND "
+        f"{acquirable('$2', '$3', '$4')}{skip_locked}",
+        (operation_id, holder, now, dead_holder),
         "row",
     )
-    if row is None:
+    if claimed is None:
         return None
+    row = yield Query(
+        "UPDATE operations SET lease_holder = $2, lease_expires_at = $3, "
+        "lease_token = lease_token + 1 WHERE operation_id = $1 RETURNING lease_token",
+        (operation_id, holder, expires_at),
+        "row",
+    )
+    previous = claimed[0]
+    if previous is not None and previous != holder:
+        yield from append_steps([takeover_audit(operation_id, previous, holder, now)])
     return Lease(operation_id=operation_id, holder=holder, token=row[0], expires_at=expires_at)
 
 
@@ -228,6 +249,9 @@ def commit_checkpoint(checkpoint: Checkpoint) -> Steps[CommitOutcome]:
             "batch",
         )
     yield insert_event(checkpoint.operation_id, checkpoint.event)
+    audit = checkpoint_audit(checkpoint)
+    if audit is not None:
+        yield from append_steps([audit])
     yield Notify(checkpoint.operation_id)
     return "committed"
 
@@ -266,6 +290,7 @@ def change_status(change: StatusChange, now: float) -> Steps[OperationRecord | N
                 *expected,
             ),
             change.event,
+            status_audit(change, now),
         )
     )
 
@@ -286,19 +311,21 @@ def save_input_round(change: InputRoundChange, now: float) -> Steps[OperationRec
                 change.expected_revision,
             ),
             change.event,
+            answer_audit(change, now),
         )
     )
 
 
 def _update_with_event(
-    sql: str, parameters: tuple[Any, ...], event: Event
+    sql: str, parameters: tuple[Any, ...], event: Event, audit: AuditRecord
 ) -> Steps[OperationRecord | None]:
-    """An ``UPDATE ... RETURNING`` of one record (``$1`` its id), then its event and notice."""
+    """An ``UPDATE ... RETURNING`` of one record (``$1`` its id), its event, audit and notice."""
     row = yield Query(sql, parameters, "row")
     if row is None:
         return None
     operation_id = parameters[0]
     yield insert_event(operation_id, event)
+    yield from append_steps([audit])
     yield Notify(operation_id)
     return to_record(row)
 
