@@ -38,6 +38,7 @@ class Team:
     served: Served
     store_url: str
     tokens: dict[str, str]
+    tokens_file: Path
 
     @property
     def mcp_url(self) -> str:
@@ -67,7 +68,7 @@ async def team(tmp_path: Path) -> AsyncIterator[Team]:
         "carol": tokens.create("carol", Role.READER)[1],
     }
     async with serving(tmp_path, no_auth=False, tokens_file=tokens.path) as served:
-        yield Team(served, f"sqlite:///{tmp_path / 'ops.db'}", by_name)
+        yield Team(served, f"sqlite:///{tmp_path / 'ops.db'}", by_name, tokens.path)
 
 
 async def test_mcp_tool_calls_are_recorded_with_principal_operation_and_outcome(
@@ -277,3 +278,24 @@ async def test_no_entry_holds_input_state_notes_or_tokens(team: Team) -> None:
     everything = json.dumps([repr(entry) for entry in await accesses(team.served.engine.store)])
     assert entries and secret not in everything
     assert all(token not in everything for token in team.tokens.values())
+
+
+async def test_an_ops_erase_is_one_entry_with_its_counts_and_a_refused_one_is_recorded(
+    team: Team,
+) -> None:
+    bobs = await team.start("bob")
+    erase = ("erase", "--owner", "bob", "--tokens-file", str(team.tokens_file))
+    refused = await asyncio.to_thread(_ops, team.store_url, "--as", "bob", *erase)
+    erased = await asyncio.to_thread(_ops, team.store_url, *erase)
+    assert "role_required" in refused.stderr
+    assert erased.returncode == 0, erased.stderr
+    entries = await recorded(
+        team.served.engine.store,
+        ("bob", "ops.erase", None, "role_required"),
+        ("local", "ops.erase", None, "ok"),
+    )
+    assert entries[0].detail == {"owner": "bob"}
+    assert entries[1].detail == {"owner": "bob", "operations": 1, "cancelled": 1, "tokens": 1}
+    erase_entries = [e for e in await accesses(team.served.engine.store) if e.action == "ops.erase"]
+    assert len(erase_entries) == 2
+    assert bobs not in repr(erase_entries)

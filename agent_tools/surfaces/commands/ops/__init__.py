@@ -216,6 +216,7 @@ async def _act(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
+    from agent_tools.core.audit import MAX_DETAIL_TEXT
     from agent_tools.core.principals import acting_as, authorize
     from agent_tools.runtime.audit_trail import changes_something
     from agent_tools.surfaces.commands.ops.engine import observer_engine
@@ -236,7 +237,7 @@ async def _act(args: argparse.Namespace) -> int:
             ) as audited,
         ):
             if getattr(args, "owner", None):
-                audited.detail["owner"] = args.owner
+                audited.detail["owner"] = str(args.owner)[:MAX_DETAIL_TEXT]
             authorize(principal, action.tool)
             return await handler(engine, args, console)
 
