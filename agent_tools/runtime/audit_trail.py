@@ -219,7 +219,14 @@ class AuditTrail:
             return
         self._pending.append(record)
         if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.get_running_loop().create_task(self._write([]))
+            self._flusher = asyncio.get_running_loop().create_task(self._write_waiting())
+
+    async def _write_waiting(self) -> bool:
+        """Append until nothing waits: entries may arrive while a batch is being written."""
+        while self._pending:
+            if not await self._write([]):
+                return False
+        return True
 
     async def _write(self, records: list[AuditRecord]) -> bool:
         """Append ``records`` after any that wait; False (logged, counted) when it fails.

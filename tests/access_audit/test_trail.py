@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -17,7 +18,7 @@ from agent_tools.runtime.audit_trail import AuditUnavailableError
 from agent_tools.runtime.engine import Engine
 from agent_tools.runtime.loading import load_operations
 from agent_tools.telemetry.metrics import RuntimeMetrics
-from tests.access_audit.conftest import accesses, seen
+from tests.access_audit.conftest import accesses, recorded, seen
 
 ALICE = Principal("alice", Role.OPERATOR)
 BOB = Principal("bob", Role.OPERATOR)
@@ -147,3 +148,25 @@ async def test_a_failing_audit_write_keeps_the_answer_logs_counts_and_closes_wri
         ("alice", "tool.list_operations", None, "ok"),
         ("alice", "tool.pause", "op-1", "ok"),
     ]
+
+
+async def test_reads_arriving_while_a_batch_is_written_land_without_a_flush(
+    engine: Engine, database: Path
+) -> None:
+    trail = engine.audit_trail
+    other_writer = sqlite3.connect(database, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")  # another process holds the file: appends wait
+    try:
+        async with trail.access("alice", "tool.get_progress", operation_id="first"):
+            pass
+        await asyncio.sleep(0.2)  # the first entry's append is under way, waiting for the file
+        async with trail.access("alice", "tool.get_progress", operation_id="second"):
+            pass
+    finally:
+        other_writer.execute("COMMIT")
+        other_writer.close()
+    await recorded(
+        engine.store,
+        ("alice", "tool.get_progress", "first", "ok"),
+        ("alice", "tool.get_progress", "second", "ok"),
+    )
