@@ -27,6 +27,7 @@ from agent_tools.surfaces.openai_tools import OpenAITools
 from tests.access_audit.conftest import accesses, recorded, seen
 from tests.auth.conftest import client_with_token
 from tests.mcp.conftest import structured, tool_error
+from tests.mcp_app.conftest import APPS_EXTENSION
 from tests.web.serving import OPS_FILE, Served, serving
 
 COUNTER = {"total_items": 3}
@@ -207,16 +208,23 @@ async def test_openai_calls_are_recorded_for_their_principal(team: Team) -> None
     assert all(entry.detail == {"surface": "openai"} for entry in entries)
 
 
-async def test_a_local_mcp_client_is_recorded_as_the_local_user(team: Team) -> None:
-    async with Client(build_server(team.served.engine)) as client:
+async def test_a_local_mcp_client_and_the_app_only_tool_are_recorded_as_the_local_user(
+    team: Team,
+) -> None:
+    async with Client(build_server(team.served.engine), extensions=[APPS_EXTENSION]) as client:
         view = structured(
             await client.call_tool(
                 "execute_incrementally", {"operation_type": "counter", "input": COUNTER}
             )
         )
+        operation_id = view["operation_id"]
+        structured(await client.call_tool("get_latest_results", {"operation_id": operation_id}))
+        tool_error(await client.call_tool("get_latest_results", {"operation_id": "gone"}))
     await recorded(
         team.served.engine.store,
-        ("local", "tool.execute_incrementally", view["operation_id"], "ok"),
+        ("local", "tool.execute_incrementally", operation_id, "ok"),
+        ("local", "tool.get_latest_results", operation_id, "ok"),
+        ("local", "tool.get_latest_results", "gone", "operation_not_found"),
     )
 
 
