@@ -5,21 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 from agent_tools.stores.base import Store
+from tests.operators.conftest import REPO, Ran
 from tests.services import POSTGRES_URL, REDIS_URL
 
-REPO = Path(__file__).resolve().parents[2]
 WAIT_S = 60.0
-
-
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 async def agent_tools(*arguments: str, env: dict[str, str] | None = None) -> Ran:

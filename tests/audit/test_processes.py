@@ -11,8 +11,9 @@ import pytest
 
 from agent_tools.runtime import audit_log
 from agent_tools.stores.base import Store
-from tests.audit.cli import REPO, store_url
+from tests.audit.cli import store_url
 from tests.contract.backends import opened_store
+from tests.operators.conftest import REPO
 
 CHILD = """
 import asyncio, sys

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from agent_tools.settings import Settings
@@ -38,3 +40,19 @@ def add_store_and_ops(parser: argparse.ArgumentParser, *, store_help: str) -> No
 def add_flag(parser: argparse.ArgumentParser, name: str, *, help_text: str) -> None:
     """An on/off option that stays None when absent, so its ``AGENT_TOOLS_*`` variable applies."""
     parser.add_argument(name, action="store_true", default=None, help=help_text)
+
+
+def run_reporting_errors(main: Coroutine[Any, Any, int]) -> int:
+    """Run a command's coroutine; an error an operator can act on prints its code and hint.
+
+    Such an error exits 2, an interrupt 130.
+    """
+    from agent_tools.core.errors import AgentToolsError
+
+    try:
+        return asyncio.run(main)
+    except AgentToolsError as error:
+        print(f"agent-tools: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -8,10 +8,8 @@ entry that was edited, deleted, reordered or inserted.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -56,13 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the action; errors print their code and hint and exit 2."""
-    from agent_tools.core.errors import AgentToolsError
+    from agent_tools.surfaces.commands import run_reporting_errors
 
-    try:
-        return asyncio.run(_act(args))
-    except AgentToolsError as error:
-        print(f"agent-tools: {error}", file=sys.stderr)
-        return 2
+    return run_reporting_errors(_act(args))
 
 
 async def _act(args: argparse.Namespace) -> int:

@@ -8,8 +8,6 @@ The options shared by every action work before or after the action's name.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,15 +198,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen action; errors an operator can act on print their code and hint."""
-    from agent_tools.core.errors import AgentToolsError
+    from agent_tools.surfaces.commands import run_reporting_errors
 
-    try:
-        return asyncio.run(_act(args))
-    except AgentToolsError as error:
-        print(f"agent-tools: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return run_reporting_errors(_act(args))
 
 
 async def _act(args: argparse.Namespace) -> int:
