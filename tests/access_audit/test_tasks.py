@@ -6,32 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from agent_tools.core.principals import Role
 from agent_tools.runtime.store_access import open_store
-from agent_tools.surfaces.auth.token_file import TokenFile
 from tests.access_audit.conftest import recorded
-from tests.mcp.conftest import start_http_server
-from tests.tasks.conftest import CONFORMANCE_OPS
-from tests.tasks.wire import RpcError, WireClient
+from tests.auth.conftest import start_task_team
+from tests.tasks.wire import RpcError
 
 
 async def test_task_requests_are_recorded_with_the_true_outcome_for_another_principal(
     tmp_path: Path,
 ) -> None:
-    tokens = TokenFile(tmp_path / "tokens.json")
-    alice = tokens.create("alice", Role.OPERATOR)[1]
-    bob = tokens.create("bob", Role.OPERATOR)[1]
-    store_url = f"sqlite:///{tmp_path / 'operations.db'}"
-    server = start_http_server(
-        store_url,
-        "--expose-operation-tools",
-        ops=(CONFORMANCE_OPS,),
-        authenticated=True,
-        AGENT_TOOLS_TOKENS_FILE=str(tokens.path),
-    )
+    team = start_task_team(tmp_path)
+    server, as_alice, as_bob = team.server, team.alice, team.bob
     try:
-        as_bob = WireClient(server.url, headers={"Authorization": f"Bearer {bob}"})
-        as_alice = WireClient(server.url, headers={"Authorization": f"Bearer {alice}"})
         task_id = as_bob.call_tool("slow_compute", {"seconds": 30, "label": "bob's"})["taskId"]
         as_bob.get_task(task_id)
         with pytest.raises(RpcError):
@@ -39,7 +25,7 @@ async def test_task_requests_are_recorded_with_the_true_outcome_for_another_prin
         as_bob.request("tasks/cancel", {"taskId": task_id})
     finally:
         server.stop()
-    store = open_store(store_url)
+    store = open_store(team.store_url)
     await store.open()
     try:
         entries = await recorded(
