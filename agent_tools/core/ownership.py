@@ -7,7 +7,7 @@ operation looks exactly like one that does not exist (ids are no oracle).
 
 from __future__ import annotations
 
-from agent_tools.core.errors import AgentToolsError, InvalidInputError
+from agent_tools.core.errors import AgentToolsError, InvalidInputError, OperationNotFoundError
 from agent_tools.core.principals import Principal, Role
 
 
@@ -21,6 +21,14 @@ class OperationIdTakenError(AgentToolsError):
         super().__init__(
             f"operation_id {operation_id!r} is already taken.", operation_id=operation_id
         )
+
+
+class HiddenOperationError(OperationNotFoundError):
+    """Another principal's operation, refused exactly as an unknown id is.
+
+    The caller sees ``operation_not_found`` and nothing more; the audit log (read
+    by admins only) records that the operation exists and belongs to someone else.
+    """
 
 
 def may_see(principal: Principal, owner: str | None) -> bool:

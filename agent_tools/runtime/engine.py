@@ -18,7 +18,13 @@ from agent_tools.core.errors import (
 )
 from agent_tools.core.inspection import OperationDetail, build_detail
 from agent_tools.core.limits import check_size
-from agent_tools.core.ownership import OperationIdTakenError, may_see, owner_filter, owner_for_new
+from agent_tools.core.ownership import (
+    HiddenOperationError,
+    OperationIdTakenError,
+    may_see,
+    owner_filter,
+    owner_for_new,
+)
 from agent_tools.core.policy import ExecutionPolicy
 from agent_tools.core.principals import current_principal
 from agent_tools.core.records import (
@@ -36,6 +42,7 @@ from agent_tools.core.views import (
     OperationView,
 )
 from agent_tools.runtime.agent_tasks import check_agent_driven, record_agent_progress
+from agent_tools.runtime.audit_trail import AuditTrail
 from agent_tools.runtime.background import BackgroundDispatcher, InProcessDispatcher
 from agent_tools.runtime.chunk_call import make_process_pool
 from agent_tools.runtime.control import cancel_status, change_status_or_explain, pause_status
@@ -112,6 +119,8 @@ class Engine:
     ) -> None:
         self.store = store
         self.observer = observer or NO_OBSERVER
+        self.audit_trail = AuditTrail(store, self.start, self.observer)
+        """Where surfaces record each access they serve (see ``runtime/audit_trail.py``)."""
         self.registry = registry or default_registry
         self.settings = settings or Settings()
         self.policy = policy or ExecutionPolicy(
@@ -178,6 +187,7 @@ class Engine:
             return
         await self._runners.stop_all(SHUTDOWN_WAIT_S)
         await self._dispatcher.close()
+        await self.audit_trail.flush()
         await self.store.close()
         if self._process_pool is not None:
             self._process_pool.shutdown(wait=False, cancel_futures=True)
@@ -458,8 +468,10 @@ class Engine:
     async def _owned(self, operation_id: str) -> OperationRecord:
         """The record, if the calling principal may see it; another's answers like no record."""
         record = await self.store.get_operation(operation_id)
-        if record is None or not may_see(current_principal(), record.owner):
+        if record is None:
             raise OperationNotFoundError(operation_id)
+        if not may_see(current_principal(), record.owner):
+            raise HiddenOperationError(operation_id)
         return record
 
     async def _get(self, operation_id: str) -> OperationRecord:

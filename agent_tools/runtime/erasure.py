@@ -22,6 +22,7 @@ from agent_tools.core.principals import Principal, authorize
 from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import OperationQuery
 from agent_tools.core.status import TERMINAL_STATUSES
+from agent_tools.runtime.audit_trail import current_access
 from agent_tools.runtime.engine import Engine
 
 AUDIT = logging.getLogger("agent_tools.audit")
@@ -108,7 +109,15 @@ async def erase_principal(
 async def _record(
     engine: Engine, by: Principal, action: str, detail: dict[str, DetailValue]
 ) -> None:
-    """One durable audit entry for an admin removal."""
+    """One durable audit entry for an admin removal.
+
+    Run as an ``ops`` command, the command's own access entry carries the counts,
+    so the removal is one entry with its outcome, not two.
+    """
+    access = current_access()
+    if access is not None and access.action == action:
+        access.detail.update(detail)
+        return
     record = AuditRecord(at=time.time(), principal=by.name, action=action, detail=detail)
     await engine.store.append_audit([record])
 

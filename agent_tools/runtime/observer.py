@@ -62,6 +62,9 @@ class RuntimeObserver(Protocol):
     def lease_taken_over(self, operation: ObservedOperation, previous_holder: str) -> None:
         """This process took the lease of a holder that died or whose lease expired."""
 
+    def audit_write_failed(self, entries: int) -> None:
+        """An append of ``entries`` access entries to the audit log failed (they are retried)."""
+
 
 class _Nothing:
     """An observation that records nothing."""
@@ -99,6 +102,9 @@ class NoObserver:
         pass
 
     def lease_taken_over(self, operation: ObservedOperation, previous_holder: str) -> None:
+        pass
+
+    def audit_write_failed(self, entries: int) -> None:
         pass
 
 
@@ -160,6 +166,10 @@ class ObserverGroup:
     def lease_taken_over(self, operation: ObservedOperation, previous_holder: str) -> None:
         for observer in self._observers:
             observer.lease_taken_over(operation, previous_holder)
+
+    def audit_write_failed(self, entries: int) -> None:
+        for observer in self._observers:
+            observer.audit_write_failed(entries)
 
 
 def combine(observers: Sequence[RuntimeObserver]) -> RuntimeObserver:

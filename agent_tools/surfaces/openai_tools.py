@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from agent_tools.core.definitions import OperationType
 from agent_tools.core.errors import AgentToolsError, InvalidInputError
 from agent_tools.core.principals import LOCAL_USER, Principal, acting_as, authorize
+from agent_tools.runtime.audit_trail import changes_something
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.strict_schema import StrictSchema
 from agent_tools.surfaces.tool_catalog import (
@@ -148,16 +149,26 @@ class OpenAITools:
         return list(await asyncio.gather(*(self.handle(call) for call in tool_calls)))
 
     async def _run(self, name: str, arguments: str | Mapping[str, Any]) -> ToolOutcome[BaseModel]:
+        """One call, recorded as an access ``tool.<name>`` in the engine's audit trail."""
         function = self._functions.get(name)
+        tool = name if function is None else function.spec.name
+        trail = self._engine.audit_trail
         try:
-            if function is None:
-                raise UnknownFunctionError(name, self._functions)
-            authorize(self._principal, function.spec.name)
-            prepared = _prepared_arguments(function, name, arguments)
+            async with trail.access(
+                self._principal.name,
+                f"tool.{name}",
+                operation_id=_named_operation(arguments),
+                changes=changes_something(tool),
+                detail={"surface": "openai"},
+            ):
+                if function is None:
+                    raise UnknownFunctionError(name, self._functions)
+                authorize(self._principal, tool)
+                prepared = _prepared_arguments(function, name, arguments)
+                with acting_as(self._principal):
+                    return await run_tool(function.spec, self._engine, prepared, called_as=name)
         except AgentToolsError as error:
             return refused(name, error)
-        with acting_as(self._principal):
-            return await run_tool(function.spec, self._engine, prepared, called_as=name)
 
 
 def _prepared_arguments(
@@ -170,6 +181,17 @@ def _prepared_arguments(
     if function.operation_type is not None:
         return starting_arguments(function.operation_type, parsed)
     return parsed
+
+
+def _named_operation(arguments: str | Mapping[str, Any]) -> str | None:
+    """The ``operation_id`` a call's arguments name, before they are checked (for the audit)."""
+    if isinstance(arguments, str):
+        try:
+            arguments = json.loads(arguments)
+        except ValueError:
+            return None
+    named = arguments.get("operation_id") if isinstance(arguments, Mapping) else None
+    return named if isinstance(named, str) else None
 
 
 def _start_description(definition: OperationType) -> str:

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeAlias
 from pydantic import ValidationError
 
 from agent_tools.core.errors import AgentToolsError, InvalidInputError, validation_problems
+from agent_tools.runtime.audit_trail import current_access
 from agent_tools.runtime.engine import Engine, OnProgress
 from agent_tools.surfaces.tool_catalog import Args, Result, ToolCall, ToolSpec
 
@@ -79,18 +80,30 @@ async def run_tool(
         validated = spec.arguments_model.model_validate(arguments)
     except ValidationError as error:
         return refused(name, invalid_arguments(name, error))
+    access = current_access()
+    if access is not None:
+        access.name_operation(getattr(validated, "operation_id", None))
     try:
-        return ToolSuccess(await spec.handler(ToolCall(engine, validated, on_progress)))
+        result = await spec.handler(ToolCall(engine, validated, on_progress))
     except AgentToolsError as error:
         return refused(name, error)
     except Exception as error:
         logger.exception("tool %s failed", name)
-        return ToolFailure(InternalToolError(name, error))
+        return refused(name, InternalToolError(name, error))
+    if access is not None:
+        access.name_operation(getattr(result, "operation_id", None))
+    return ToolSuccess(result)
 
 
 def refused(tool_name: str, error: AgentToolsError) -> ToolFailure:
-    """The outcome of a call refused with ``error`` (bad arguments, unknown id, no role...)."""
+    """The outcome of a call refused with ``error`` (bad arguments, unknown id, no role...).
+
+    The access being served (see ``runtime/audit_trail.py``) records it as its outcome.
+    """
     logger.info("tool %s refused: %s", tool_name, error.code)
+    access = current_access()
+    if access is not None:
+        access.refused(error)
     return ToolFailure(error)
 
 

@@ -77,6 +77,11 @@ class RuntimeMetrics:
             ["operation_type"],
             registry=registry,
         )
+        self.audit_write_failures = Counter(
+            "agent_tools_audit_write_failures",
+            "Appends to the audit log that failed (their entries are kept and retried).",
+            registry=registry,
+        )
 
     def slice_started(self, operation: ObservedOperation, *, inline: bool) -> Observation:
         return _SliceCount(self, operation.operation_type, "inline" if inline else "background")
@@ -97,6 +102,9 @@ class RuntimeMetrics:
 
     def lease_taken_over(self, operation: ObservedOperation, previous_holder: str) -> None:
         self.lease_takeovers.labels(operation.operation_type).inc()
+
+    def audit_write_failed(self, entries: int) -> None:
+        self.audit_write_failures.inc()
 
 
 class _SliceCount:

@@ -76,6 +76,11 @@ class RuntimeTracing:
             },
         )
 
+    def audit_write_failed(self, entries: int) -> None:
+        trace.get_current_span().add_event(
+            "agent_tools.audit_write_failed", {"agent_tools.audit.entries": entries}
+        )
+
 
 def _mode(inline: bool) -> str:
     return "inline" if inline else "background"

@@ -15,6 +15,8 @@ from mcp.shared._httpx_utils import create_mcp_http_client
 from agent_tools.core.principals import Role
 from agent_tools.surfaces.auth.token_file import TokenFile
 from tests.mcp.conftest import HttpServer, start_http_server
+from tests.tasks.conftest import CONFORMANCE_OPS
+from tests.tasks.wire import WireClient
 
 
 @asynccontextmanager
@@ -83,3 +85,34 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
 @pytest.fixture
 def tokens_path(tmp_path: Path) -> Path:
     return tmp_path / "tokens.json"
+
+
+@dataclass
+class TaskTeam:
+    """A server exposing the conformance task tools, and task clients for alice and bob."""
+
+    server: HttpServer
+    store_url: str
+    alice: WireClient
+    bob: WireClient
+
+
+def start_task_team(folder: Path) -> TaskTeam:
+    """Start it on a SQLite store in ``folder``; both are operators. Stop ``server`` after."""
+    tokens = TokenFile(folder / "tokens.json")
+    alice = tokens.create(ALICE, Role.OPERATOR)[1]
+    bob = tokens.create(BOB, Role.OPERATOR)[1]
+    store_url = f"sqlite:///{folder / 'operations.db'}"
+    server = start_http_server(
+        store_url,
+        "--expose-operation-tools",
+        ops=(CONFORMANCE_OPS,),
+        authenticated=True,
+        AGENT_TOOLS_TOKENS_FILE=str(tokens.path),
+    )
+    return TaskTeam(
+        server,
+        store_url,
+        WireClient(server.url, headers={"Authorization": f"Bearer {alice}"}),
+        WireClient(server.url, headers={"Authorization": f"Bearer {bob}"}),
+    )

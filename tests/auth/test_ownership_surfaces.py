@@ -15,11 +15,9 @@ from agent_tools.core.principals import Principal, Role, acting_as
 from agent_tools.core.registry import OperationRegistry
 from agent_tools.runtime.engine import Engine
 from agent_tools.runtime.loading import load_operations
-from agent_tools.surfaces.auth.token_file import TokenFile
-from tests.auth.conftest import TeamServer, client_with_token
-from tests.mcp.conftest import start_http_server, structured
-from tests.tasks.conftest import CONFORMANCE_OPS
-from tests.tasks.wire import RpcError, WireClient
+from tests.auth.conftest import TeamServer, client_with_token, start_task_team
+from tests.mcp.conftest import structured
+from tests.tasks.wire import RpcError
 
 ALICE = Principal("alice", Role.OPERATOR)
 BOB = Principal("bob", Role.OPERATOR)
@@ -57,19 +55,9 @@ async def test_another_principals_operation_is_no_resource(team: TeamServer) -> 
 
 
 def test_task_methods_answer_unknown_task_for_another_principals_task(tmp_path: Path) -> None:
-    tokens = TokenFile(tmp_path / "tokens.json")
-    alice = tokens.create("alice", Role.OPERATOR)[1]
-    bob = tokens.create("bob", Role.OPERATOR)[1]
-    server = start_http_server(
-        f"sqlite:///{tmp_path / 'operations.db'}",
-        "--expose-operation-tools",
-        ops=(CONFORMANCE_OPS,),
-        authenticated=True,
-        AGENT_TOOLS_TOKENS_FILE=str(tokens.path),
-    )
+    team = start_task_team(tmp_path)
+    server, as_alice, as_bob = team.server, team.alice, team.bob
     try:
-        as_bob = WireClient(server.url, headers={"Authorization": f"Bearer {bob}"})
-        as_alice = WireClient(server.url, headers={"Authorization": f"Bearer {alice}"})
         task_id = as_bob.call_tool("slow_compute", {"seconds": 30, "label": "bob's"})["taskId"]
         refusals = []
         for method, params in (

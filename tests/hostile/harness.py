@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Coroutine
+import sqlite3
+from collections.abc import Awaitable
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +20,8 @@ from agent_tools.settings import Settings
 from agent_tools.surfaces.tool_catalog import TOOLS
 from tests.mcp.conftest import MCP_OPS
 
+AUDIT_TABLES = frozenset({"audit_log", "audit_head"})
+"""Where every access is recorded, refusals included: the one part a refusal changes."""
 CALL_DEADLINE_S = 60.0
 """A generous bound: a call that has not answered by then counts as a hang."""
 T = TypeVar("T")
@@ -85,7 +90,7 @@ class Harness:
         )
         self.operation_id = view.operation_id
 
-    def run(self, work: Coroutine[Any, Any, T]) -> T:
+    def run(self, work: Awaitable[T]) -> T:
         return self.loop.run_until_complete(asyncio.wait_for(work, CALL_DEADLINE_S))
 
     def settle(self) -> None:
@@ -94,11 +99,6 @@ class Harness:
         for summary in listed:
             if not summary.status.is_terminal:
                 self.run(self.engine.cancel(summary.operation_id, reason="settle"))
-
-    def store_bytes(self) -> bytes:
-        """The SQLite file and its WAL, byte for byte."""
-        wal = self.database.with_name(self.database.name + "-wal")
-        return self.database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
     def close(self) -> None:
         self.run(self.engine.close())
@@ -110,3 +110,59 @@ def check_error(error: dict[str, Any]) -> None:
     assert isinstance(error["code"], str) and error["code"] != "internal_error", error
     assert error["message"] and error["hint"], error
     json.dumps(error)
+
+
+Contents = list[tuple[str, str, list[str]]]
+
+
+def stored_contents(database: Path) -> Contents:
+    """Every table of the SQLite store but the audit log's: its schema and all its rows.
+
+    Compared before and after a refused call: the audit log gains the refusal's entry
+    (so the file's bytes change), and nothing else may change at all.
+    """
+    with closing(sqlite3.connect(database)) as connection:
+        tables = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
+        return [
+            (name, sql, sorted(repr(row) for row in connection.execute(f'SELECT * FROM "{name}"')))
+            for name, sql in tables
+            if name not in AUDIT_TABLES
+        ]
+
+
+def audit_head(database: Path) -> int:
+    """The sequence number of the last audit entry."""
+    with closing(sqlite3.connect(database)) as connection:
+        (seq,) = connection.execute("SELECT seq FROM audit_head").fetchone()
+        return int(seq)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the store held before a call: every table but the audit log, and where it ended."""
+
+    contents: Contents
+    audit_seq: int
+
+    @classmethod
+    def of(cls, database: Path) -> Snapshot:
+        return cls(stored_contents(database), audit_head(database))
+
+    def check_only_refusal_recorded(
+        self, database: Path, action: str, outcome: str | None = None
+    ) -> None:
+        """Nothing changed but the audit log, which gained exactly the refusal's entry.
+
+        ``outcome`` is the refusal's code; None when the caller saw only a JSON-RPC error
+        (then any outcome but ``ok``).
+        """
+        assert stored_contents(database) == self.contents
+        with closing(sqlite3.connect(database)) as connection:
+            added = connection.execute(
+                "SELECT action, outcome FROM audit_log WHERE seq > ? ORDER BY seq",
+                (self.audit_seq,),
+            ).fetchall()
+        assert [entry_action for entry_action, _ in added] == [action], added
+        assert added[0][1] == outcome if outcome is not None else added[0][1] != "ok", added

@@ -1,5 +1,6 @@
 """Hostile task requests over real HTTP: ``tasks/get``, ``tasks/update``, ``tasks/cancel`` and
-the task-creating tool calls answer a JSON-RPC or tool error, and change nothing stored."""
+the task-creating tool calls answer a JSON-RPC or tool error, and change nothing stored but
+the audit log, which gains exactly the refusal's entry."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile.harness import arguments, check_error, json_values
+from tests.hostile.harness import Snapshot, arguments, check_error, json_values, stored_contents
 from tests.mcp.conftest import HttpServer, start_http_server
 from tests.tasks.conftest import CONFORMANCE_OPS
 from tests.tasks.wire import RpcError, WireClient, tool_error_code
@@ -39,22 +40,19 @@ def served(tmp_path: Path) -> Iterator[tuple[HttpServer, Path]]:
 SETTLE_DEADLINE_S = 60.0
 
 
-def _bytes(database: Path) -> bytes:
-    wal = database.with_name(database.name + "-wal")
-    return database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
-
-
 def _settle(client: WireClient, database: Path) -> None:
-    """Cancel what a successful call started, then wait until the store stops changing."""
+    """Cancel what a successful call started, then wait until the store stops changing.
+
+    The audit log aside: each round trip asking whether it settled is an access too."""
     listed = client.call_tool("list_operations", {"limit": 200})["structuredContent"]
     for summary in listed["operations"]:
         if summary["status"] not in ("completed", "failed", "cancelled"):
             client.call_tool("cancel", {"operation_id": summary["operation_id"]})
     deadline = time.monotonic() + SETTLE_DEADLINE_S
-    previous = _bytes(database)
+    previous = stored_contents(database)
     while True:
         client.call_tool("list_operations", {"limit": 1})  # a round trip: the server is idle
-        current = _bytes(database)
+        current = stored_contents(database)
         if current == previous:
             return
         assert time.monotonic() < deadline, "the store never settled"
@@ -79,14 +77,14 @@ def test_task_methods_refuse_hostile_requests_and_store_nothing(
         responses=st.dictionaries(st.text(max_size=8), json_values, max_size=3),
     )
     def check(method: str, task_id: str, responses: dict[str, Any]) -> None:
-        before = _bytes(database)
+        before = Snapshot.of(database)
         params: dict[str, Any] = {"taskId": task_id}
         if method == "tasks/update":
             params["inputResponses"] = responses
         with pytest.raises(RpcError) as refused:
             client.request(method, params)
         assert isinstance(refused.value.code, int) and str(refused.value)
-        assert _bytes(database) == before
+        before.check_only_refusal_recorded(database, f"mcp.{method}")
 
     check()
 
@@ -100,17 +98,18 @@ def test_task_tools_refuse_hostile_arguments_and_store_nothing(
     @PROPERTY
     @given(name=st.sampled_from(TASK_TOOLS), raw=arguments())
     def check(name: str, raw: dict[str, Any]) -> None:
-        before = _bytes(database)
+        before = Snapshot.of(database)
         try:
             result = client.call_tool(name, raw)
         except RpcError as refused:
             assert isinstance(refused.code, int) and str(refused)
-            assert _bytes(database) == before
+            before.check_only_refusal_recorded(database, f"tool.{name}")
             return
         if result.get("isError"):
             assert tool_error_code(result)
-            check_error(_error_of(result))
-            assert _bytes(database) == before
+            error = _error_of(result)
+            check_error(error)
+            before.check_only_refusal_recorded(database, f"tool.{name}", error["code"])
         else:
             _settle(client, database)
 

@@ -1,7 +1,8 @@
 """Hostile arguments to every tool, on the MCP and OpenAI surfaces (property-based).
 
 Whatever the arguments: no crash and no hang; a refusal is an error with a code and
-a hint; and a refused call leaves the store byte-identical.
+a hint; and a refused call changes nothing stored but the audit log, which gains
+exactly one entry: the refusal, with its code.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from mcp import Client
 from agent_tools.surfaces.mcp.server import build_server
 from agent_tools.surfaces.openai_tools import OpenAITools
 from agent_tools.surfaces.tool_catalog import TOOLS
-from tests.hostile.harness import Harness, arguments, check_error
+from tests.hostile.harness import Harness, Snapshot, arguments, check_error
 
 TOOL_NAMES = [spec.name for spec in TOOLS] + ["no_such_tool"]
 PROPERTY = settings(
@@ -75,14 +76,14 @@ def test_mcp_tools_refuse_hostile_arguments_cleanly(harness: Harness) -> None:
     @PROPERTY
     @given(name=st.sampled_from(TOOL_NAMES), raw=arguments())
     def check(name: str, raw: dict[str, Any]) -> None:
-        before = harness.store_bytes()
+        before = Snapshot.of(harness.database)
         result = harness.run(call(name, _aimed(harness, name, raw)))
         error = _mcp_error(result)
         if error is None:
             harness.settle()
         else:
             check_error(error)
-            assert harness.store_bytes() == before, (name, raw, error)
+            before.check_only_refusal_recorded(harness.database, f"tool.{name}", error["code"])
 
     try:
         check()
@@ -101,12 +102,13 @@ def test_openai_functions_refuse_hostile_arguments_cleanly(harness: Harness) -> 
         raw=arguments() | st.text(max_size=30).map(lambda text: {"__raw__": text}),
     )
     def check(name: str, raw: dict[str, Any]) -> None:
-        before = harness.store_bytes()
+        before = Snapshot.of(harness.database)
         sent: Any = raw["__raw__"] if set(raw) == {"__raw__"} else _aimed(harness, name, raw)
         answer = json.loads(harness.run(tools.call(name, sent)))
         if isinstance(answer, dict) and set(answer) == {"error"}:
             check_error(answer["error"])
-            assert harness.store_bytes() == before, (name, raw, answer)
+            code = answer["error"]["code"]
+            before.check_only_refusal_recorded(harness.database, f"tool.{name}", code)
         else:
             harness.settle()
 

@@ -7,21 +7,33 @@ its requests instead, so a request carrying neither is refused (fail closed).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPError
-from mcp_types import INVALID_REQUEST, CallToolRequestParams
+from mcp_types import INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, CallToolRequestParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from agent_tools.core.audit import DetailValue
 from agent_tools.core.errors import AgentToolsError
 from agent_tools.core.principals import LOCAL_USER, Principal, acting_as, authorize
+from agent_tools.runtime.audit_trail import ANONYMOUS, Access, AuditTrail, changes_something
 from agent_tools.surfaces.auth.verifiers import PrincipalToken
+from agent_tools.surfaces.mcp.resources import parse_operation_uri
 from agent_tools.surfaces.mcp.results import error_result
 
 NO_AUTH_SCOPE_KEY = "agent_tools.no_auth"
+SURFACE: dict[str, DetailValue] = {"surface": "mcp"}
+"""The detail of a tool call's entry: which surface it came through."""
+JSONRPC_OUTCOMES = {
+    INVALID_PARAMS: "invalid_params",
+    INVALID_REQUEST: "invalid_request",
+    METHOD_NOT_FOUND: "method_not_found",
+}
+"""The outcome recorded for a JSON-RPC error that carries none of our codes."""
 
 Params = TypeVar("Params")
 Result = TypeVar("Result")
@@ -83,39 +95,103 @@ class RequirePrincipal:
 
 
 def guard_tool_calls(
+    trail: AuditTrail,
     handler: Callable[[Context, CallToolRequestParams], Awaitable[Any]],
 ) -> Callable[[Context, CallToolRequestParams], Awaitable[Any]]:
-    """``tools/call`` that first checks the caller's role; a refusal is a tool error."""
+    """``tools/call`` that first checks the caller's role; a refusal is a tool error.
+
+    Each call is one access in ``trail`` (``tool.<name>``); the catalog's
+    ``run_tool`` fills in its operation and outcome.
+    """
 
     async def guarded(context: Context, params: CallToolRequestParams) -> Any:
         try:
-            principal = principal_of(context)
-            authorize(principal, params.name)
+            async with _serving(trail, context, params, params.name, "tool.", SURFACE):
+                return await handler(context, params)
         except AgentToolsError as refusal:
             return error_result(refusal)
-        with acting_as(principal):
-            return await handler(context, params)
 
     return guarded
 
 
 def guard_method(
-    method: str, handler: Callable[[Context, Params], Awaitable[Result]]
+    trail: AuditTrail, method: str, handler: Callable[[Context, Params], Awaitable[Result]]
 ) -> Callable[[Context, Params], Awaitable[Result]]:
-    """A request handler that first checks the caller's role; a refusal is a JSON-RPC error."""
+    """A request handler that first checks the caller's role; a refusal is a JSON-RPC error.
+
+    Each request is one access in ``trail`` (``mcp.<method>``) with the operation its
+    parameters name and the code it was refused with.
+    """
 
     async def guarded(context: Context, params: Params) -> Result:
         try:
-            principal = principal_of(context)
-            authorize(principal, method)
+            async with _serving(trail, context, params, method, "mcp."):
+                return await handler(context, params)
         except AgentToolsError as refusal:
             raise MCPError(
                 code=INVALID_REQUEST, message=str(refusal), data=refusal.as_dict()
             ) from refusal
-        with acting_as(principal):
-            return await handler(context, params)
 
     return guarded
+
+
+@asynccontextmanager
+async def _serving(
+    trail: AuditTrail,
+    context: Context,
+    params: Any,
+    name: str,
+    prefix: str,
+    detail: dict[str, DetailValue] | None = None,
+) -> AsyncIterator[Access]:
+    """Request ``name`` as an access ``<prefix><name>`` in ``trail``, once its role is checked."""
+    try:
+        principal: Principal | None = principal_of(context)
+    except AuthenticationRequiredError:
+        principal = None
+    who = ANONYMOUS if principal is None else principal.name
+    async with trail.access(
+        who,
+        prefix + name,
+        operation_id=named_operation(params),
+        changes=changes_something(name),
+        detail=detail,
+    ) as access:
+        if principal is None:
+            raise AuthenticationRequiredError()
+        authorize(principal, name)
+        with acting_as(principal):
+            try:
+                yield access
+            except MCPError as error:
+                access.outcome = jsonrpc_outcome(error)
+                raise
+
+
+def named_operation(params: Any) -> str | None:
+    """The operation a request names: a task's id, a resource URI's (also the one URI of a
+    listen stream), or an ``operation_id`` argument (run_tool names it again once valid)."""
+    task_id = getattr(params, "task_id", None)
+    if isinstance(task_id, str):
+        return task_id
+    uri = getattr(params, "uri", None)
+    if uri is not None:
+        return parse_operation_uri(str(uri))
+    subscribed = getattr(getattr(params, "notifications", None), "resource_subscriptions", None)
+    if isinstance(subscribed, list) and len(subscribed) == 1:
+        return parse_operation_uri(str(subscribed[0]))
+    arguments = getattr(params, "arguments", None)
+    if isinstance(arguments, dict) and isinstance(arguments.get("operation_id"), str):
+        return str(arguments["operation_id"])
+    return None
+
+
+def jsonrpc_outcome(error: MCPError) -> str:
+    """How a request answered with a JSON-RPC error ended: our code when it carries one."""
+    data = error.data
+    if isinstance(data, dict) and isinstance(data.get("code"), str):
+        return str(data["code"])
+    return JSONRPC_OUTCOMES.get(error.code, f"jsonrpc_{error.code}")
 
 
 def mark_unauthenticated(app: ASGIApp) -> ASGIApp:

@@ -52,6 +52,7 @@ def build_server(
     resources = OperationResources(engine)
     prompts = OperationPrompts(engine)
     subscriptions = ResourceSubscriptions(engine)
+    trail = engine.audit_trail
     server: Server[dict[str, Any]] = Server(
         SERVER_NAME,
         version=__version__,
@@ -61,16 +62,18 @@ def build_server(
         lifespan=_closing(subscriptions),
         get_tool_input_schema=catalog.input_schema,
         on_list_tools=catalog.list_tools,
-        on_call_tool=guard_tool_calls(catalog.call_tool),
-        on_list_resources=guard_method("resources/list", resources.list_resources),
+        on_call_tool=guard_tool_calls(trail, catalog.call_tool),
+        on_list_resources=guard_method(trail, "resources/list", resources.list_resources),
         on_list_resource_templates=resources.list_templates,
-        on_read_resource=guard_method("resources/read", resources.read),
-        on_subscribe_resource=guard_method("resources/subscribe", subscriptions.subscribe),
-        on_unsubscribe_resource=guard_method("resources/unsubscribe", subscriptions.unsubscribe),
-        on_subscriptions_listen=guard_method("subscriptions/listen", subscriptions.listen),
+        on_read_resource=guard_method(trail, "resources/read", resources.read),
+        on_subscribe_resource=guard_method(trail, "resources/subscribe", subscriptions.subscribe),
+        on_unsubscribe_resource=guard_method(
+            trail, "resources/unsubscribe", subscriptions.unsubscribe
+        ),
+        on_subscriptions_listen=guard_method(trail, "subscriptions/listen", subscriptions.listen),
         on_list_prompts=prompts.list_prompts,
-        on_get_prompt=guard_method("prompts/get", prompts.get_prompt),
-        on_completion=guard_method("completion/complete", prompts.complete),
+        on_get_prompt=guard_method(trail, "prompts/get", prompts.get_prompt),
+        on_completion=guard_method(trail, "completion/complete", prompts.complete),
     )
     if operation_tools is not None:
         _install_tasks(server, engine, operation_tools, catalog)
@@ -107,11 +110,15 @@ def _install_tasks(
     extension = TasksExtension(engine, operation_tools)
     for method in extension.methods():
         server.add_request_handler(
-            method.method, method.params_type, guard_method(method.method, method.handler)
+            method.method,
+            method.params_type,
+            guard_method(engine.audit_trail, method.method, method.handler),
         )
     server.add_request_handler(
         "tools/call",
         CallToolRequestParams,
-        guard_tool_calls(compose_tool_call_handler([extension], catalog.call_tool)),
+        guard_tool_calls(
+            engine.audit_trail, compose_tool_call_handler([extension], catalog.call_tool)
+        ),
     )
     server.extensions[extension.identifier] = extension.settings()

@@ -107,6 +107,7 @@ def build_http_app(
     tools: Sequence[ToolSpec[Any, Any]] = TOOLS,
 ) -> ASGIApp:
     """The HTTP server's app: MCP at ``/mcp``, the web page at ``/ui``, ``/metrics`` when on."""
+    from agent_tools.surfaces.auth.refusal_audit import audit_unauthenticated
     from agent_tools.surfaces.web import web_routes
 
     server = configured_server(settings, engine, telemetry, tools)
@@ -125,7 +126,8 @@ def build_http_app(
         token_verifier=auth.verifier if auth else None,
         custom_starlette_routes=routes,
     )
-    return mark_unauthenticated(starlette_app) if auth is None else starlette_app
+    audited = audit_unauthenticated(starlette_app, engine.audit_trail)
+    return mark_unauthenticated(audited) if auth is None else audited
 
 
 def configured_server(

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.web.access import WebAccess
-from agent_tools.surfaces.web.api import WebApi, refusals_as_json
+from agent_tools.surfaces.web.api import WebApi
 from agent_tools.surfaces.web.history import ProgressHistory
 from agent_tools.surfaces.web.pages import UI_PATH, Pages, static_file
 
@@ -24,7 +24,7 @@ def web_routes(
     """The ``/ui`` routes; ``verifier`` None means a ``--no-auth`` loopback server."""
     access = WebAccess(verifier, security)
     api = WebApi(engine, access, ProgressHistory())
-    pages = Pages(access)
+    pages = Pages(access, engine.audit_trail)
     operation = f"{UI_PATH}/api/operations/{{operation_id}}"
     return [
         Route(UI_PATH, pages.list_page, methods=["GET"]),
@@ -33,11 +33,13 @@ def web_routes(
         Route(f"{UI_PATH}/login", pages.login, methods=["POST"]),
         Route(f"{UI_PATH}/logout", pages.logout, methods=["POST"]),
         Route(f"{UI_PATH}/static/{{name}}", static_file, methods=["GET"]),
-        Route(f"{UI_PATH}/api/session", refusals_as_json(api.session), methods=["GET"]),
-        Route(f"{UI_PATH}/api/operations", refusals_as_json(api.operations), methods=["GET"]),
-        Route(f"{UI_PATH}/api/stream", refusals_as_json(api.list_events), methods=["GET"]),
-        Route(operation, refusals_as_json(api.operation), methods=["GET"]),
-        Route(f"{operation}/results", refusals_as_json(api.results), methods=["GET"]),
-        Route(f"{operation}/stream", refusals_as_json(api.operation_events), methods=["GET"]),
-        Route(f"{operation}/{{action}}", refusals_as_json(api.control), methods=["POST"]),
+        Route(f"{UI_PATH}/api/session", api.answering(api.session), methods=["GET"]),
+        Route(f"{UI_PATH}/api/operations", api.answering(api.operations), methods=["GET"]),
+        Route(f"{UI_PATH}/api/stream", api.answering(api.list_events), methods=["GET"]),
+        Route(operation, api.answering(api.operation), methods=["GET"]),
+        Route(f"{operation}/results", api.answering(api.results), methods=["GET"]),
+        Route(f"{operation}/stream", api.answering(api.operation_events), methods=["GET"]),
+        Route(
+            f"{operation}/{{action}}", api.answering(api.control, changes=True), methods=["POST"]
+        ),
     ]

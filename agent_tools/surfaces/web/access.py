@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from agent_tools.core.errors import AgentToolsError
-from agent_tools.core.principals import LOCAL_USER, Principal, authorize
+from agent_tools.core.principals import LOCAL_USER, Principal
 from agent_tools.surfaces.auth.verifiers import PrincipalToken
 from agent_tools.surfaces.web.sessions import SESSION_COOKIE, SessionTable
 
@@ -93,12 +93,6 @@ class WebAccess:
                 return Caller(accepted.principal, session.csrf_token)
             self.sessions.close(request.cookies.get(SESSION_COOKIE))
         raise LoginRequiredError()
-
-    async def authorized(self, request: Request, action: str) -> Caller:
-        """The caller, once its role allows ``action`` (a tool name such as ``pause``)."""
-        caller = await self.caller(request)
-        authorize(caller.principal, action)
-        return caller
 
     async def check_origin(self, request: Request, *, json_body: bool) -> None:
         """Raise ``ForeignRequestError`` for a foreign Host or Origin, or a POST not in JSON."""

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from agent_tools.core.errors import AgentToolsError, InvalidInputError
-from agent_tools.core.principals import acting_as
+from agent_tools.core.principals import acting_as, authorize
 from agent_tools.core.views import OperationView
 from agent_tools.runtime.engine import Engine
-from agent_tools.surfaces.web.access import WebAccess
+from agent_tools.surfaces.web.access import Caller, WebAccess
 from agent_tools.surfaces.web.history import ProgressHistory
 from agent_tools.surfaces.web.listing import list_rows
 from agent_tools.surfaces.web.responses import json_error, json_model
@@ -24,18 +24,7 @@ CONTROL_ACTIONS = ("pause", "resume", "cancel")
 CANCEL_REASON = "cancelled from the web page"
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-
-
-def refusals_as_json(endpoint: Endpoint) -> Endpoint:
-    """Turn an ``AgentToolsError`` into ``{"error": ...}`` with a fitting HTTP status."""
-
-    async def answered(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except AgentToolsError as error:
-            return json_error(error)
-
-    return answered
+CallerEndpoint = Callable[[Request, Caller], Awaitable[Response]]
 
 
 class WebApi:
@@ -46,9 +35,34 @@ class WebApi:
         self._access = access
         self._history = history
 
-    async def session(self, request: Request) -> Response:
+    def answering(self, endpoint: CallerEndpoint, *, changes: bool = False) -> Endpoint:
+        """``endpoint`` for the request's caller, as one access ``web.<endpoint>``.
+
+        A request without credentials is answered 401 before the access opens (the
+        HTTP app records those); ``changes`` marks an endpoint that steers operations.
+        Every refusal becomes ``{"error": ...}`` with a fitting HTTP status.
+        """
+        action = f"web.{endpoint.__name__}"
+
+        async def answered(request: Request) -> Response:
+            try:
+                caller = await self._access.caller(request)
+                async with self._engine.audit_trail.access(
+                    caller.principal.name,
+                    action,
+                    operation_id=request.path_params.get("operation_id"),
+                    changes=changes,
+                ) as audited:
+                    if "action" in request.path_params:
+                        audited.detail["action"] = str(request.path_params["action"])[:40]
+                    return await endpoint(request, caller)
+            except AgentToolsError as error:
+                return json_error(error)
+
+        return answered
+
+    async def session(self, request: Request, caller: Caller) -> Response:
         """Who is signed in, their role, and the CSRF token the page sends with each POST."""
-        caller = await self._access.caller(request)
         return JSONResponse(
             {
                 "principal": caller.principal.name,
@@ -59,8 +73,8 @@ class WebApi:
             headers={"Cache-Control": "no-store"},
         )
 
-    async def operations(self, request: Request) -> Response:
-        caller = await self._access.authorized(request, "list_operations")
+    async def operations(self, request: Request, caller: Caller) -> Response:
+        authorize(caller.principal, "list_operations")
         query = request.query_params
         with acting_as(caller.principal):
             rows, views = await list_rows(
@@ -73,16 +87,16 @@ class WebApi:
             self._history.record(view)
         return json_model(rows)
 
-    async def operation(self, request: Request) -> Response:
-        caller = await self._access.authorized(request, "get_progress")
+    async def operation(self, request: Request, caller: Caller) -> Response:
+        authorize(caller.principal, "get_progress")
         operation_id = request.path_params["operation_id"]
         with acting_as(caller.principal):
             detail = await self._engine.inspect(operation_id)
         self._history.record(detail.view)
         return json_model(detail)
 
-    async def results(self, request: Request) -> Response:
-        caller = await self._access.authorized(request, "get_results")
+    async def results(self, request: Request, caller: Caller) -> Response:
+        authorize(caller.principal, "get_results")
         limit = _page_size(request.query_params.get("limit"))
         with acting_as(caller.principal):
             view = await self._engine.get_results(
@@ -92,8 +106,8 @@ class WebApi:
             )
         return json_model(view)
 
-    async def list_events(self, request: Request) -> Response:
-        caller = await self._access.authorized(request, "list_operations")
+    async def list_events(self, request: Request, caller: Caller) -> Response:
+        authorize(caller.principal, "list_operations")
         stream = list_stream(
             self._engine,
             self._history,
@@ -103,15 +117,15 @@ class WebApi:
         )
         return EventSourceResponse(stream, ping=PING_S, headers={"Cache-Control": "no-store"})
 
-    async def operation_events(self, request: Request) -> Response:
-        caller = await self._access.authorized(request, "get_progress")
+    async def operation_events(self, request: Request, caller: Caller) -> Response:
+        authorize(caller.principal, "get_progress")
         operation_id = request.path_params["operation_id"]
         with acting_as(caller.principal):
             await self._engine.get_progress(operation_id)  # an unknown id is a 404, not a stream
         stream = detail_stream(self._engine, self._history, caller.principal, operation_id)
         return EventSourceResponse(stream, ping=PING_S, headers={"Cache-Control": "no-store"})
 
-    async def control(self, request: Request) -> Response:
+    async def control(self, request: Request, caller: Caller) -> Response:
         """POST pause, resume or cancel: same origin, JSON, with the page's CSRF token."""
         action = request.path_params["action"]
         if action not in CONTROL_ACTIONS:
@@ -119,7 +133,7 @@ class WebApi:
                 f"Unknown action {action!r}.", f"Use one of: {', '.join(CONTROL_ACTIONS)}."
             )
         await self._access.check_origin(request, json_body=True)
-        caller = await self._access.authorized(request, action)
+        authorize(caller.principal, action)
         self._access.check_csrf(request, caller)
         with acting_as(caller.principal):
             view = await self._steer(action, request.path_params["operation_id"])

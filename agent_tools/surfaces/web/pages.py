@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from agent_tools.core.errors import AgentToolsError
+from agent_tools.runtime.audit_trail import ANONYMOUS, OK, UNAUTHENTICATED, AuditTrail
 from agent_tools.surfaces.auth.verifiers import PrincipalToken
 from agent_tools.surfaces.web.access import ForeignRequestError, WebAccess
 from agent_tools.surfaces.web.responses import json_error
@@ -44,10 +45,11 @@ def _html(name: str) -> Response:
 
 
 class Pages:
-    """The list page, the detail page, sign-in and sign-out."""
+    """The list page, the detail page, sign-in and sign-out; each view and sign-in audited."""
 
-    def __init__(self, access: WebAccess) -> None:
+    def __init__(self, access: WebAccess, trail: AuditTrail) -> None:
         self._access = access
+        self._trail = trail
 
     async def list_page(self, request: Request) -> Response:
         return await self._page(request, "list.html")
@@ -57,11 +59,18 @@ class Pages:
 
     async def _page(self, request: Request, name: str) -> Response:
         try:
-            await self._access.caller(request)
+            caller = await self._access.caller(request)
         except ForeignRequestError as foreign:
             return json_error(foreign)
         except AgentToolsError:
             return RedirectResponse(f"{UI_PATH}/login", status_code=303)
+        await self._trail.record(
+            caller.principal.name,
+            "web.page",
+            OK,
+            operation_id=request.path_params.get("operation_id"),
+            detail={"page": name.removesuffix(".html")},
+        )
         return _html(name)
 
     async def login_page(self, request: Request) -> Response:
@@ -81,7 +90,9 @@ class Pages:
         token = str(form.get("token", "")).strip()
         accepted = await self._access.verifier.verify_token(token) if token else None
         if not isinstance(accepted, PrincipalToken):
+            await self._trail.record(ANONYMOUS, "web.login", UNAUTHENTICATED)
             return RedirectResponse(f"{UI_PATH}/login?failed=1", status_code=303)
+        await self._trail.record(accepted.principal.name, "web.login", OK)
         session_id, _ = self._access.sessions.open(token)
         response = RedirectResponse(UI_PATH, status_code=303)
         response.set_cookie(

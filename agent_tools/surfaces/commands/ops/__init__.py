@@ -208,16 +208,29 @@ async def _act(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
+    from agent_tools.core.audit import MAX_DETAIL_TEXT
     from agent_tools.core.principals import acting_as, authorize
+    from agent_tools.runtime.audit_trail import changes_something
     from agent_tools.surfaces.commands.ops.engine import observer_engine
 
-    module_name, function_name = ACTIONS[args.action].handler.split(":")
+    action = ACTIONS[args.action]
+    module_name, function_name = action.handler.split(":")
     module = importlib.import_module(f"{__name__}.{module_name}")
     handler: Handler = getattr(module, function_name)
     console = Console(soft_wrap=args.json, highlight=False)
     with acting_as(_principal(args)) as principal:
-        authorize(principal, ACTIONS[args.action].tool)
-        async with observer_engine(args) as engine:
+        async with (
+            observer_engine(args) as engine,
+            engine.audit_trail.access(
+                principal.name,
+                f"ops.{args.action}",
+                operation_id=getattr(args, "operation_id", None),
+                changes=changes_something(action.tool),
+            ) as audited,
+        ):
+            if getattr(args, "owner", None):
+                audited.detail["owner"] = str(args.owner)[:MAX_DETAIL_TEXT]
+            authorize(principal, action.tool)
             return await handler(engine, args, console)
 
 

@@ -52,7 +52,7 @@ def install_operation_app(server: Server[Any], engine: Engine) -> None:
     _wrap(server, "tools/list", lambda inner: _list_tools(inner, shown))
     _wrap(server, "tools/call", lambda inner: _call_tool(inner, engine))
     _wrap(server, "resources/list", _list_resources)
-    _wrap(server, "resources/read", _read_resource)
+    _wrap(server, "resources/read", lambda inner: _read_resource(inner, engine))
     schemas = server.get_tool_input_schema
     server.get_tool_input_schema = lambda name: _input_schema(name, schemas)
     server.extensions[EXTENSION_ID] = {}
@@ -88,7 +88,7 @@ def _call_tool(inner: Handler, engine: Engine) -> Handler:
     async def serve_latest(context: Context, params: CallToolRequestParams) -> Any:
         return await latest_results(engine, context, params)
 
-    guarded_latest = guard_tool_calls(serve_latest)
+    guarded_latest = guard_tool_calls(engine.audit_trail, serve_latest)
 
     async def call_tool(context: Context, params: CallToolRequestParams) -> Any:
         if params.name == TOOL_NAME and app_negotiated(context):
@@ -108,8 +108,8 @@ def _list_resources(inner: Handler) -> Handler:
     return list_resources
 
 
-def _read_resource(inner: Handler) -> Handler:
-    guarded_read = guard_method("resources/read", _read_app)
+def _read_resource(inner: Handler, engine: Engine) -> Handler:
+    guarded_read = guard_method(engine.audit_trail, "resources/read", _read_app)
 
     async def read_resource(context: Context, params: ReadResourceRequestParams) -> Any:
         if str(params.uri) == APP_URI and app_negotiated(context):
