@@ -320,9 +320,10 @@ class Engine:
 
         Every commit and status change raises the revision, whatever the status
         (``get_progress`` waits only while work runs); resource subscriptions watch it.
+        Another principal's operation answers like an unknown one.
         """
         await self.start()
-        record = await self._get(operation_id)
+        record = await self._owned(operation_id)
         if revision is not None and record.revision == revision and wait_ms > 0:
             await self.store.wait_for_change(operation_id, revision, wait_ms / 1000)
             record = await self._get(operation_id)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mcp import Client
@@ -20,11 +21,14 @@ from tests.tasks.wire import WireClient
 
 
 @asynccontextmanager
-async def client_with_token(url: str, token: str) -> AsyncIterator[Client]:
-    """The official MCP client over streamable HTTP, sending ``Authorization: Bearer token``."""
+async def client_with_token(url: str, token: str, **options: Any) -> AsyncIterator[Client]:
+    """The official MCP client over streamable HTTP, sending ``Authorization: Bearer token``.
+
+    ``options`` go to :class:`mcp.Client` (e.g. ``mode="legacy"``).
+    """
     async with create_mcp_http_client(headers={"Authorization": f"Bearer {token}"}) as http:
         transport = streamable_http_client(url, http_client=http)
-        async with Client(transport, read_timeout_seconds=60) as client:
+        async with Client(transport, read_timeout_seconds=60, **options) as client:
             yield client
 
 

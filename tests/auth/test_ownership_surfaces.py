@@ -54,6 +54,24 @@ async def test_another_principals_operation_is_no_resource(team: TeamServer) -> 
     assert "operation_not_found" in str(refused.value.error.data)
 
 
+async def test_another_principals_operation_cannot_be_subscribed_to(team: TeamServer) -> None:
+    bobs = f"agent-tools://operations/{await _start_counter(team, team.bob)}"
+    alices = f"agent-tools://operations/{await _start_counter(team, team.alice[Role.OPERATOR])}"
+    reader = team.alice[Role.READER]
+    async with client_with_token(team.server.url, reader, mode="legacy") as client:
+        await client.subscribe_resource(alices)
+        with pytest.raises(MCPError) as refused:
+            await client.subscribe_resource(bobs)
+    assert "operation_not_found" in str(refused.value.error.data)
+    async with client_with_token(team.server.url, reader) as client:
+        async with client.listen(resource_subscriptions=[alices]) as subscription:
+            assert subscription.honored.resource_subscriptions == [alices]
+        with pytest.raises(MCPError) as refused:
+            async with client.listen(resource_subscriptions=[bobs]):
+                pass
+    assert "operation_not_found" in str(refused.value.error.data)
+
+
 def test_task_methods_answer_unknown_task_for_another_principals_task(tmp_path: Path) -> None:
     team = start_task_team(tmp_path)
     server, as_alice, as_bob = team.server, team.alice, team.bob

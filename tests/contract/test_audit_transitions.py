@@ -7,7 +7,7 @@ import time
 from agent_tools.core.audit import AuditEntry, AuditQuery
 from agent_tools.core.input_requests import InputResponse
 from agent_tools.core.purging import PurgeFilter
-from agent_tools.core.records import ErrorInfo, Event, InputRoundChange
+from agent_tools.core.records import ErrorInfo, Event, InputRoundChange, LeaseRequest
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.base import Store
 from tests.contract.audit_chains import checked
@@ -41,7 +41,9 @@ async def test_creating_an_operation_records_who_it_is_for(store: Store) -> None
 
 async def test_a_plain_checkpoint_writes_no_audit_entry(store: Store) -> None:
     await store.create_operation(new_record("op-a", status=RUNNING))
-    lease = await store.acquire_lease("op-a", "worker-a", 30, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id="op-a", holder="worker-a", ttl_s=30), time.time()
+    )
     assert lease is not None
     assert await store.commit_checkpoint(checkpoint(lease, step=1)) == "committed"
     assert await store.commit_checkpoint(checkpoint(lease, step=2)) == "committed"
@@ -51,7 +53,9 @@ async def test_a_plain_checkpoint_writes_no_audit_entry(store: Store) -> None:
 
 async def test_a_commit_that_ends_the_run_is_recorded_by_the_engine(store: Store) -> None:
     await store.create_operation(new_record("op-a", status=RUNNING))
-    lease = await store.acquire_lease("op-a", "worker-a", 30, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id="op-a", holder="worker-a", ttl_s=30), time.time()
+    )
     assert lease is not None
     failure = ErrorInfo(code="timeout", message="Too slow.", hint="Raise timeout_ms.")
     failed = checkpoint(lease, status=OperationStatus.FAILED, error=failure, release=True)
@@ -63,7 +67,9 @@ async def test_a_commit_that_ends_the_run_is_recorded_by_the_engine(store: Store
 
 async def test_asking_a_question_is_recorded_as_input_requested(store: Store) -> None:
     await store.create_operation(new_record("op-a", status=RUNNING))
-    lease = await store.acquire_lease("op-a", "worker-a", 30, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id="op-a", holder="worker-a", ttl_s=30), time.time()
+    )
     assert lease is not None
     asked = checkpoint(lease, status=PAUSED, release=True).model_copy(
         update={"event": Event(kind="input_requested", at=time.time())}
@@ -112,9 +118,24 @@ async def test_answers_are_recorded_without_their_content(store: Store) -> None:
 async def test_taking_over_an_expired_lease_is_recorded(store: Store) -> None:
     await store.create_operation(new_record("op-a", status=RUNNING))
     now = time.time()
-    assert await store.acquire_lease("op-a", "worker-a", 5, now) is not None
-    assert await store.acquire_lease("op-a", "worker-a", 5, now + 1) is not None  # its own
-    assert await store.acquire_lease("op-a", "worker-b", 5, now + 100) is not None
+    assert (
+        await store.acquire_lease(
+            LeaseRequest(operation_id="op-a", holder="worker-a", ttl_s=5), now
+        )
+        is not None
+    )
+    assert (
+        await store.acquire_lease(
+            LeaseRequest(operation_id="op-a", holder="worker-a", ttl_s=5), now + 1
+        )
+        is not None
+    )  # its own
+    assert (
+        await store.acquire_lease(
+            LeaseRequest(operation_id="op-a", holder="worker-b", ttl_s=5), now + 100
+        )
+        is not None
+    )
 
     assert [action for action, _, _ in await actions(store, "op-a")] == [
         "operation.created",
@@ -127,17 +148,32 @@ async def test_taking_over_an_expired_lease_is_recorded(store: Store) -> None:
 async def test_taking_over_a_dead_holders_lease_is_recorded(store: Store) -> None:
     await store.create_operation(new_record("op-a", status=RUNNING))
     now = time.time()
-    assert await store.acquire_lease("op-a", "dead", 60, now) is not None
-    assert await store.acquire_lease("op-a", "alive", 60, now, dead_holder="dead") is not None
+    assert (
+        await store.acquire_lease(LeaseRequest(operation_id="op-a", holder="dead", ttl_s=60), now)
+        is not None
+    )
+    assert (
+        await store.acquire_lease(
+            LeaseRequest(operation_id="op-a", holder="alive", ttl_s=60, dead_holder="dead"), now
+        )
+        is not None
+    )
     assert (await last(store)).record.action == "operation.lease_takeover"
 
 
 async def test_a_released_lease_taken_again_is_no_takeover(store: Store) -> None:
     await store.create_operation(new_record("op-a", status=RUNNING))
-    lease = await store.acquire_lease("op-a", "worker-a", 60, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id="op-a", holder="worker-a", ttl_s=60), time.time()
+    )
     assert lease is not None
     await store.release_lease(lease)
-    assert await store.acquire_lease("op-a", "worker-b", 60, time.time()) is not None
+    assert (
+        await store.acquire_lease(
+            LeaseRequest(operation_id="op-a", holder="worker-b", ttl_s=60), time.time()
+        )
+        is not None
+    )
     assert [action for action, _, _ in await actions(store, "op-a")] == ["operation.created"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from agent_tools.core.records import Lease
+from agent_tools.core.records import Lease, LeaseRequest
 from agent_tools.core.result_caps import ItemTrim
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.base import Store
@@ -14,7 +14,9 @@ from tests.contract.records import checkpoint, new_record
 
 async def _with_items(store: Store, count: int) -> Lease:
     record, _ = await store.create_operation(new_record(status=OperationStatus.RUNNING))
-    lease = await store.acquire_lease(record.operation_id, "worker-a", 30, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id=record.operation_id, holder="worker-a", ttl_s=30), time.time()
+    )
     assert lease is not None
     items = [{"n": n} for n in range(1, count + 1)]
     assert await store.commit_checkpoint(checkpoint(lease, items=items)) == "committed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from agent_tools.core.input_requests import InputResponse, InputRound
-from agent_tools.core.records import Lease, ProgressRecord
+from agent_tools.core.records import Lease, LeaseRequest, ProgressRecord
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.base import Store
 from tests.contract.records import checkpoint, new_record
@@ -15,7 +15,9 @@ RUNNING = OperationStatus.RUNNING
 
 async def _with_two_checkpoints(store: Store) -> Lease:
     record, _ = await store.create_operation(new_record(status=RUNNING))
-    lease = await store.acquire_lease(record.operation_id, "worker-a", 30, time.time())
+    lease = await store.acquire_lease(
+        LeaseRequest(operation_id=record.operation_id, holder="worker-a", ttl_s=30), time.time()
+    )
     assert lease is not None
     for step in (1, 2):
         assert await store.commit_checkpoint(checkpoint(lease, items=[step, step], step=step))

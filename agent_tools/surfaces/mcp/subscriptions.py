@@ -54,10 +54,7 @@ class ResourceSubscriptions:
         """``resources/subscribe``: refused for a URI naming no operation, idempotent otherwise."""
         uri = str(params.uri)
         operation_id = operation_id_of(uri)
-        try:
-            await self._engine.wait_for_change(operation_id)
-        except AgentToolsError as error:
-            raise resource_error(uri, error) from error
+        await self._check_visible(uri, operation_id)
         connection = connection_of(context)
         held = self._held_by(connection)
         if uri not in held:
@@ -79,13 +76,27 @@ class ResourceSubscriptions:
     ) -> SubscriptionsListenResult:
         """``subscriptions/listen``: watch the listed operations while the stream is open."""
         uris = params.notifications.resource_subscriptions or []
-        operation_ids = {parse_operation_uri(uri) for uri in uris}
-        releases = [self._watches.acquire(each) for each in operation_ids if each is not None]
+        watched = {uri: parse_operation_uri(uri) for uri in uris}
+        operation_ids = {each for each in watched.values() if each is not None}
+        for uri, operation_id in watched.items():
+            if operation_id is not None:
+                await self._check_visible(uri, operation_id)
+        releases = [self._watches.acquire(each) for each in operation_ids]
         try:
             return await self._listen(context, params)
         finally:
             for release in releases:
                 release()
+
+    async def _check_visible(self, uri: str, operation_id: str) -> None:
+        """Refuse an operation the caller may not see (or that does not exist) as a resource error.
+
+        A notification says when another principal's operation moves: no oracle either.
+        """
+        try:
+            await self._engine.wait_for_change(operation_id)
+        except AgentToolsError as error:
+            raise resource_error(uri, error) from error
 
     def watching(self) -> set[str]:
         """The operation ids being watched for someone (for tests and diagnostics)."""
