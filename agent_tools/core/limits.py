@@ -6,11 +6,11 @@ Sizes are counted as compact UTF-8 JSON, the form the stores keep. A refusal is 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from agent_tools.core.errors import AgentToolsError
+from agent_tools.core.json_text import compact_unicode
 
 LIMITS_HINT = "The server's operator sets these limits (AGENT_TOOLS_LIMIT_*)."
 
@@ -41,7 +41,7 @@ class Limits:
 
 def json_size(value: Any) -> int:
     """The bytes ``value`` takes as compact UTF-8 JSON."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    text = compact_unicode(value)
     return len(text.encode("utf-8", "surrogatepass"))
 
 

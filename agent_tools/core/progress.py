@@ -9,6 +9,8 @@ from agent_tools.core.trusted import trusted
 
 RATE_SMOOTHING = 0.3
 """Weight of the newest rate sample; the rest is the previous estimate."""
+_NO_UPDATE = ProgressUpdate()
+"""What a chunk that reports no progress update counts as (built once, never changed)."""
 
 
 def percentage(current_step: int, total_steps: int | None) -> float | None:
@@ -61,7 +63,7 @@ def advance(
 
     Without an update the chunk counts as ``default_steps`` steps.
     """
-    update = update or ProgressUpdate()
+    update = update or _NO_UPDATE
     total = update.total_steps if update.total_steps is not None else progress.total_steps
     if total is None:
         total = total_steps_default

@@ -16,11 +16,20 @@ from pydantic import BaseModel
 Model = TypeVar("Model", bound=BaseModel)
 
 _set = object.__setattr__
+_FIELD_NAMES: dict[type[BaseModel], frozenset[str]] = {}
+"""Each model's field names, read once: ``model_fields`` is a costly property per call."""
+
+
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    names = _FIELD_NAMES.get(model)
+    if names is None:
+        names = _FIELD_NAMES[model] = frozenset(model.model_fields)
+    return names
 
 
 def trusted(model: type[Model], **values: Any) -> Model:
     """``model`` holding ``values`` unchecked; every field must be given, nothing else."""
-    assert values.keys() == model.model_fields.keys(), f"{model.__name__}: give every field"
+    assert values.keys() == _field_names(model), f"{model.__name__}: give every field"
     instance = model.__new__(model)
     _set(instance, "__dict__", values)
     _set(instance, "__pydantic_fields_set__", set(values))

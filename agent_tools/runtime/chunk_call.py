@@ -61,9 +61,10 @@ def _coerce(value: Any, definition: OperationType) -> ChunkResult:
         ) from invalid
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _ChunkCall:
-    """One chunk function call, made again on every attempt."""
+    """One chunk function call, made again on every attempt (built per chunk: not frozen,
+    whose ``__init__`` costs several times more)."""
 
     definition: OperationType
     input_value: BaseModel

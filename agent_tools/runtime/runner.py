@@ -91,6 +91,8 @@ class OperationRunner:
         """Whether request_stop cancelled the runner task to cut an async chunk short."""
         self._yielded_at = time.monotonic()
         self._listeners: set[ProgressListener] = set()
+        self._listener: tuple[int | None, Callable[[int, str | None], None]] | None = None
+        """The reporter chunks are handed, and the total it was made for."""
         self._chunk_estimate_s: float | None = None
         self._chunks_this_run = 0
         self._observed = ObservedOperation(record.operation_id, record.operation_type)
@@ -149,6 +151,8 @@ class OperationRunner:
             self._task.cancel()
 
     def _emit(self, step: float, total: float | None, message: str | None) -> None:
+        if not self._listeners:  # the common case, once per chunk
+            return
         for listener in list(self._listeners):
             listener(step, total, message)
 
@@ -298,7 +302,7 @@ class OperationRunner:
             total_steps=pending.progress.total_steps,
             chunk_size=self._sizer.size if self._sizer else settings.chunk_size,
             policy=self._env.policy,
-            listener=self._thread_safe_listener(pending.progress.total_steps),
+            listener=self._listener_for(pending.progress.total_steps),
             input_responses=answers,
         )
         chunk = run_chunk(
@@ -329,7 +333,11 @@ class OperationRunner:
             self._chunk_was_cut = chunk_progress.cancel_requested
         # A chunk that swallowed the interruption returned normally: take it back as well.
         self._taken_back()
-        await self._yield_now_and_then()
+        now = time.monotonic()
+        if now - self._yielded_at >= YIELD_EVERY_S:
+            # Let other tasks run at least this often while chunks never wait.
+            self._yielded_at = now
+            await asyncio.sleep(0)
         return result
 
     def _taken_back(self) -> bool:
@@ -340,13 +348,6 @@ class OperationRunner:
         task = asyncio.current_task()
         assert task is not None
         return task.uncancel() == 0
-
-    async def _yield_now_and_then(self) -> None:
-        """Let other tasks run at least every YIELD_EVERY_S while chunks never wait."""
-        now = time.monotonic()
-        if now - self._yielded_at >= YIELD_EVERY_S:
-            self._yielded_at = now
-            await asyncio.sleep(0)
 
     async def _commit_after_chunk(self, pending: PendingCheckpoint, result: ChunkResult) -> Step:
         """Commit when the chunk asked something, completed the run, or a checkpoint is due."""
@@ -428,6 +429,13 @@ class OperationRunner:
         target = OperationStatus.PAUSED if self._stop_reason == "pause" else self._rest_status
         await self._commit(pending, target, "slice_ended")
         self.more_work = target is OperationStatus.RUNNING
+
+    def _listener_for(self, total_steps: int | None) -> Callable[[int, str | None], None]:
+        """A reporter a chunk may call from any thread; made again only when the total changes."""
+        made = self._listener
+        if made is None or made[0] != total_steps:
+            made = self._listener = (total_steps, self._thread_safe_listener(total_steps))
+        return made[1]
 
     def _thread_safe_listener(self, total_steps: int | None) -> Callable[[int, str | None], None]:
         """A reporter a chunk may call from any thread."""

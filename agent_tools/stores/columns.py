@@ -18,19 +18,16 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from agent_tools.core.input_requests import InputRound
+from agent_tools.core.json_text import compact
 from agent_tools.core.records import ErrorInfo, OperationRecord, ProgressRecord, RunSettings
 from agent_tools.core.status import OperationStatus
 
 Kind = Literal["text", "int", "float", "json", "status", "model"]
 
 
-_COMPACT = json.JSONEncoder(separators=(",", ":"))
-"""Made once: ``json.dumps`` with options builds a new encoder on every call."""
-
-
 def dump(value: Any) -> str:
     """JSON text for a column, compact so rows stay small."""
-    return _COMPACT.encode(value)
+    return compact(value)
 
 
 @dataclass(frozen=True)

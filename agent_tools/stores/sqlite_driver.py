@@ -18,13 +18,15 @@ def run_plan(db: sqlite3.Connection, plan: Plan[T]) -> tuple[T, list[str]]:
     to wake once the transaction has committed.
     """
     notified: list[str] = []
+    # One cursor for the whole plan: Connection.execute makes a new one per statement.
+    cursor = db.cursor()
     if plan.access == "read":
-        return _drive(db, plan.steps, notified), notified
+        return _drive(cursor, plan.steps, notified), notified
     # Spelled out rather than a context manager: this runs once per checkpoint.
-    db.execute("BEGIN IMMEDIATE")
+    cursor.execute("BEGIN IMMEDIATE")
     try:
-        result = _drive(db, plan.steps, notified)
-        db.execute("COMMIT")
+        result = _drive(cursor, plan.steps, notified)
+        cursor.execute("COMMIT")
     except BaseException:
         # A COMMIT refused (busy) leaves the transaction open: end it here too.
         if db.in_transaction:
@@ -33,7 +35,7 @@ def run_plan(db: sqlite3.Connection, plan: Plan[T]) -> tuple[T, list[str]]:
     return result, notified
 
 
-def _drive(db: sqlite3.Connection, steps: Steps[T], notified: list[str]) -> T:
+def _drive(db: sqlite3.Cursor, steps: Steps[T], notified: list[str]) -> T:
     try:
         step = next(steps)
         while True:
@@ -43,7 +45,7 @@ def _drive(db: sqlite3.Connection, steps: Steps[T], notified: list[str]) -> T:
         return result
 
 
-def _perform(db: sqlite3.Connection, step: Step, notified: list[str]) -> Any:
+def _perform(db: sqlite3.Cursor, step: Step, notified: list[str]) -> Any:
     if isinstance(step, Notify):
         notified.append(step.operation_id)
         return None
@@ -51,9 +53,9 @@ def _perform(db: sqlite3.Connection, step: Step, notified: list[str]) -> Any:
     if step.returns == "batch":
         db.executemany(sql, step.parameters)
         return None
-    cursor = db.execute(sql, step.parameters)
+    db.execute(sql, step.parameters)
     if step.returns == "row":
-        return cursor.fetchone()
+        return db.fetchone()
     if step.returns == "rows":
-        return cursor.fetchall()
+        return db.fetchall()
     return None
