@@ -18,14 +18,15 @@ from agent_tools.core.audit import (
     AuditCheckpoint,
     AuditEntry,
     AuditQuery,
-    AuditRecord,
     ChainProblem,
     ChainReport,
     ChainVerifier,
+    DetailValue,
 )
 from agent_tools.core.errors import AgentToolsError, InvalidInputError
 from agent_tools.core.principals import Principal, authorize
 from agent_tools.runtime.audit_signing import AuditKeyError, signature_holds, signed
+from agent_tools.runtime.audit_trail import record_removal
 from agent_tools.stores.base import Store
 
 PAGE = 1000
@@ -114,16 +115,8 @@ async def purge(
         return AuditPurge(removed=0, checkpoint=None)
     checkpoint = signed(AuditCheckpoint(seq=last.seq, hash=last.hash, at=time.time()), key)
     removed = await store.purge_audit(checkpoint)
-    await store.append_audit(
-        [
-            AuditRecord(
-                at=checkpoint.at,
-                principal=by.name,
-                action="audit.purge",
-                detail={"removed": removed, "through_seq": checkpoint.seq},
-            )
-        ]
-    )
+    detail: dict[str, DetailValue] = {"removed": removed, "through_seq": checkpoint.seq}
+    await record_removal(store, by.name, "audit.purge", detail)
     return AuditPurge(removed=removed, checkpoint=checkpoint)
 
 

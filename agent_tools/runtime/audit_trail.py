@@ -102,6 +102,24 @@ class Access:
 _current: ContextVar[Access | None] = ContextVar("agent_tools_access", default=None)
 
 
+async def record_removal(
+    store: Store, principal: str, action: str, detail: dict[str, DetailValue]
+) -> None:
+    """One durable audit entry for an admin removal (a purge or an erase).
+
+    Run inside the access of the same ``action`` (an ``ops`` or ``audit`` command),
+    that access's entry carries the counts, so the removal is one entry with its
+    outcome, not two.
+    """
+    access = _current.get()
+    if access is not None and access.action == action:
+        access.detail.update(detail)
+        return
+    await store.append_audit(
+        [AuditRecord(at=time.time(), principal=principal, action=action, detail=detail)]
+    )
+
+
 def current_access() -> Access | None:
     """The access the running request is part of, or None outside any (library calls)."""
     return _current.get()

@@ -12,17 +12,16 @@ ids. The audit entries of an erased principal stay: they hold no payload either.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agent_tools.core.audit import MAX_DETAIL_TEXT, AuditRecord, DetailValue
+from agent_tools.core.audit import MAX_DETAIL_TEXT, DetailValue
 from agent_tools.core.errors import AgentToolsError, InvalidInputError
 from agent_tools.core.principals import Principal, authorize
 from agent_tools.core.purging import PurgeFilter
 from agent_tools.core.records import OperationQuery
 from agent_tools.core.status import TERMINAL_STATUSES
-from agent_tools.runtime.audit_trail import current_access
+from agent_tools.runtime.audit_trail import record_removal
 from agent_tools.runtime.engine import Engine
 
 AUDIT = logging.getLogger("agent_tools.audit")
@@ -50,7 +49,7 @@ async def purge(engine: Engine, by: Principal, purge_filter: PurgeFilter) -> int
     }
     if purge_filter.ended_before is not None:
         detail["ended_before"] = purge_filter.ended_before
-    await _record(engine, by, "ops.purge", detail)
+    await record_removal(engine.store, by.name, "ops.purge", detail)
     AUDIT.warning(
         "purge by %s: %d ended operations (%s%s)",
         by.name,
@@ -83,9 +82,9 @@ async def erase_principal(
     cancelled = await _cancel_live(engine, owner)
     operations = await engine.store.erase_owner(owner)
     revoked = 0 if revoke_tokens is None else revoke_tokens(owner)
-    await _record(
-        engine,
-        by,
+    await record_removal(
+        engine.store,
+        by.name,
         "ops.erase",
         {
             "owner": owner[:MAX_DETAIL_TEXT],
@@ -104,22 +103,6 @@ async def erase_principal(
         revoked,
     )
     return Erasure(owner=owner, cancelled=cancelled, operations=operations, tokens=revoked)
-
-
-async def _record(
-    engine: Engine, by: Principal, action: str, detail: dict[str, DetailValue]
-) -> None:
-    """One durable audit entry for an admin removal.
-
-    Run as an ``ops`` command, the command's own access entry carries the counts,
-    so the removal is one entry with its outcome, not two.
-    """
-    access = current_access()
-    if access is not None and access.action == action:
-        access.detail.update(detail)
-        return
-    record = AuditRecord(at=time.time(), principal=by.name, action=action, detail=detail)
-    await engine.store.append_audit([record])
 
 
 async def _cancel_live(engine: Engine, owner: str) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from agent_tools.core.principals import LOCAL_USER
 from agent_tools.stores.sqlite import SqliteStore
 from tests.audit.cli import agent_tools
 from tests.contract.audit_chains import access
@@ -48,3 +49,15 @@ async def test_a_principal_below_admin_is_refused(store: SqliteStore, action: st
     )
     assert ran.returncode == 2
     assert "role_required" in ran.stderr and ran.stdout == ""
+
+
+async def test_reading_the_log_is_itself_recorded_refusals_included(store: SqliteStore) -> None:
+    await agent_tools("audit", "list", "--operation", "op-1", "--store", store.url)
+    await agent_tools("audit", "verify", "--as", "bob", "--role", "reader", "--store", store.url)
+    ran = await agent_tools("audit", "list", "--json", "--store", store.url)
+    rows = [json.loads(line) for line in ran.stdout.splitlines()]
+    seen = [(row["principal"], row["action"], row["outcome"], row["operation_id"]) for row in rows]
+    assert seen[-2:] == [
+        (LOCAL_USER.name, "audit.list", "ok", "op-1"),
+        ("bob", "audit.verify", "role_required", None),
+    ]

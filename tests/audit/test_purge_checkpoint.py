@@ -136,4 +136,10 @@ async def test_purge_without_a_signing_key_is_refused_and_removes_nothing(
 ) -> None:
     ran = await agent_tools("audit", "purge", "--before", "5", "--store", store.url)
     assert ran.returncode == 2 and "invalid_audit_key" in ran.stderr
-    assert len(await store.read_audit(AuditQuery())) == 10
+    entries = await store.read_audit(AuditQuery())
+    # Nothing removed; the refusal itself is recorded, like every refused access.
+    assert len(entries) == 11
+    assert (entries[-1].record.action, entries[-1].record.outcome) == (
+        "audit.purge",
+        "invalid_audit_key",
+    )

@@ -61,23 +61,34 @@ def run(args: argparse.Namespace) -> int:
 
 async def _act(args: argparse.Namespace) -> int:
     from agent_tools.core.principals import acting_as, authorize
+    from agent_tools.runtime.audit_trail import AuditTrail
+    from agent_tools.runtime.observer import NO_OBSERVER
     from agent_tools.runtime.store_access import open_store
     from agent_tools.surfaces.commands import settings_from
 
     settings = settings_from(args)
-    with acting_as(_principal(args)) as principal:
-        # Reading who did what is as sensitive as purging it: admins only.
-        authorize(principal, "purge")
-        store = open_store(settings.store)
-        await store.open()
-        try:
-            if args.action == "verify":
-                return await _verify(store, args, settings)
-            if args.action == "list":
-                return await _list(store, args)
-            return await _purge(store, args, settings, principal)
-        finally:
-            await store.close()
+    store = open_store(settings.store)
+    await store.open()
+    # Reading the log is an access too: it leaves its own entry, refusals included.
+    trail = AuditTrail(store, store.open, NO_OBSERVER)
+    try:
+        with acting_as(_principal(args)) as principal:
+            async with trail.access(
+                principal.name,
+                f"audit.{args.action}",
+                operation_id=getattr(args, "operation_id", None),
+                changes=args.action == "purge",
+            ):
+                # Reading who did what is as sensitive as purging it: admins only.
+                authorize(principal, "purge")
+                if args.action == "verify":
+                    return await _verify(store, args, settings)
+                if args.action == "list":
+                    return await _list(store, args)
+                return await _purge(store, args, settings, principal)
+    finally:
+        await trail.flush()
+        await store.close()
 
 
 def _principal(args: argparse.Namespace) -> Principal:
