@@ -209,6 +209,7 @@ def operation(
     the older are dropped, or folded by ``compact_results(summary, dropped)`` into
     one summary item (also for runs that set a cap of their own).
     """
+    check_result_cap(options.get("max_result_items"))
     if checkpoint_every_chunks is not None:
         warnings.warn(
             "checkpoint_every_chunks is deprecated; use checkpoint_interval.",

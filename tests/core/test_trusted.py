@@ -52,6 +52,7 @@ def test_a_trusted_checkpoint_carries_its_nested_models() -> None:
         "event": event,
         "expires_at": None,
         "release_lease": False,
+        "actor": "system",
     }
     assert trusted(Checkpoint, **values) == Checkpoint.model_validate(values)
 
