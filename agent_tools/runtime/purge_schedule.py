@@ -1,9 +1,10 @@
 """When a process purges expired operations: about once per interval, at a time of its own.
 
 Every server and worker purges (``maintain_forever``), so ended operations go
-after their retention wherever the fleet runs. Workers of a fleet often start
-together; a random first wait and a random spread around the interval keep
-them from all purging the shared store at the same moment.
+after their retention wherever the fleet runs. The first purge comes at once, so
+a process restarted after a while drops at start what expired while it was down.
+Workers of a fleet often start together; a random spread around the interval
+keeps them from purging the shared store at the same moment after that.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ SPREAD = 0.5
 
 
 class PurgeSchedule:
-    """Says when the next purge of this process is due; the first within one interval."""
+    """Says when the next purge of this process is due; the first at once."""
 
     def __init__(
         self,
@@ -37,7 +38,7 @@ class PurgeSchedule:
         self.interval_s = interval_s
         self._clock = clock
         self._rng = rng
-        self.next_at = clock() + interval_s * rng()
+        self.next_at = clock()
 
     def due(self) -> bool:
         return self._clock() >= self.next_at

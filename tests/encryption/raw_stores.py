@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -16,11 +17,17 @@ from tests.services import POSTGRES_URL, REDIS_URL, require_module, require_serv
 
 @dataclass
 class RawStore:
-    """A store, the URL another process opens it by, and its bytes as they lie there."""
+    """A store, the URL another process opens it by, and its bytes as they lie there.
+
+    ``live`` is what the store holds now, row by row; ``raw`` is the same except for
+    SQLite, where it is the file and WAL as they lie on disk, stale copies of
+    rewritten pages included (see SECURITY.md on free pages).
+    """
 
     store: Store
     url: str
     raw: Callable[[], Awaitable[bytes]]
+    live: Callable[[], Awaitable[bytes]]
 
 
 def sqlite_bytes(database: Path) -> bytes:
@@ -29,6 +36,15 @@ def sqlite_bytes(database: Path) -> bytes:
         for path in (database, database.with_name(database.name + "-wal"))
         if path.exists()
     )
+
+
+def sqlite_rows(database: Path) -> bytes:
+    """Every row of every table, as text: what the file holds now, not its stale pages."""
+    db = sqlite3.connect(database)
+    try:
+        return "\n".join(db.iterdump()).encode()
+    finally:
+        db.close()
 
 
 async def _postgres_rows(store: Any) -> bytes:
@@ -99,6 +115,9 @@ async def raw_store(name: str, tmp_path: Path) -> AsyncIterator[RawStore]:
         async def raw() -> bytes:
             return sqlite_bytes(database)
 
+        async def live() -> bytes:
+            return sqlite_rows(database)
+
     else:
         service, port, base_url, option, module, class_name, read = SERVERS[name]
         require_service(service, "127.0.0.1", port)
@@ -109,8 +128,10 @@ async def raw_store(name: str, tmp_path: Path) -> AsyncIterator[RawStore]:
             await store.open()
             return await read(store)
 
+        live = raw
+
     try:
-        yield RawStore(store, url, raw)
+        yield RawStore(store, url, raw, live)
     finally:
         drop = getattr(store, "drop_everything", None)
         if drop is not None:

@@ -131,7 +131,7 @@ async def test_rotating_beside_a_running_operation_leaves_nothing_under_the_old_
                 return (await engine.get_progress(running.operation_id)).progress.current_step > 0
 
             await _wait_for(has_items, "the first items under the old key")
-        assert _tags(await opened.raw()) == {_key_id(old)}
+        assert _tags(await opened.live()) == {_key_id(old)}
         # The server restarts with the new key as the newest and takes the operation over.
         async with Engine(with_encryption(opened.store, both), registry=registry) as engine:
             taken_over = (await engine.get_progress(running.operation_id)).progress.current_step
@@ -155,7 +155,7 @@ async def test_rotating_beside_a_running_operation_leaves_nothing_under_the_old_
         assert isinstance(done.result, dict) and isinstance(done.result["count"], int)
         assert outputs == [{"n": n, "secret": SECRET} for n in range(done.result["count"])]
         assert "total: rewritten " in out and "left 0" in out
-        assert _tags(await opened.raw()) == {_key_id(new)}
+        assert _tags(await opened.live()) == {_key_id(new)}
         await _read_back(opened, new, [*written, running.operation_id])
         code, again, err = await _keys_command(opened.url, new, "rotate")
         assert code == 0, err
@@ -174,13 +174,13 @@ async def test_a_rotation_missing_the_old_key_fails_clearly_and_changes_nothing(
             written = await fill(engine)
         async with Engine(with_encryption(opened.store, f"{old},{other}"), registry=registry) as e:
             await e.execute_incrementally("agent_task", {"goal": "under the other key"})
-        before = TOKEN.findall(await opened.raw())
+        before = TOKEN.findall(await opened.live())
         code, out, err = await _keys_command(opened.url, f"{other},{new}", "rotate")
         assert code == 1
         assert "encryption_key_error" in err and f"needs key '{_key_id(old)}'" in err
         assert any(operation_id in err for operation_id in written)
         assert "total:" not in out
-        assert sorted(TOKEN.findall(await opened.raw())) == sorted(before)
+        assert sorted(TOKEN.findall(await opened.live())) == sorted(before)
         await _read_back(opened, f"{old},{other}", written)
 
 
@@ -212,17 +212,17 @@ async def test_a_rotation_killed_midway_finishes_when_run_again(
         )
 
         async def some_rewritten() -> bool:
-            return _key_id(new) in _tags(await opened.raw())
+            return _key_id(new) in _tags(await opened.live())
 
         try:
             await _wait_for(some_rewritten, "the first re-sealed value")
         finally:
             process.send_signal(signal.SIGKILL)
             await process.wait()
-        assert _tags(await opened.raw()) == {_key_id(old), _key_id(new)}, "killed midway"
+        assert _tags(await opened.live()) == {_key_id(old), _key_id(new)}, "killed midway"
         code, _, err = await _keys_command(opened.url, both, "rotate")
         assert code == 0, err
-        assert _tags(await opened.raw()) == {_key_id(new)}
+        assert _tags(await opened.live()) == {_key_id(new)}
         await _read_back(opened, new, written)
 
 
