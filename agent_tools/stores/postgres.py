@@ -37,8 +37,8 @@ _COMMIT_IN_ONE_STATEMENT = {
         "new_items AS (INSERT INTO items (operation_id, seq, output) "
         "SELECT $1, updated.item_count - $10 + position, output "
         "FROM updated, unnest($16::text[]) WITH ORDINALITY AS listed(output, position)), "
-        "new_event AS (INSERT INTO events (operation_id, at, kind, detail) "
-        "SELECT $1, $14, $17, $18 FROM updated) "
+        "new_event AS (INSERT INTO events (operation_id, seq, at, kind, detail) "
+        "SELECT $1, updated.revision + 1, $14, $17, $18 FROM updated) "
         "SELECT item_count FROM updated, pg_notify($19, $1)"
     )
     for key, update in plans.CHECKPOINT_UPDATE.items()

@@ -9,7 +9,7 @@ from agent_tools.core.stored_payloads import RECORD_PAYLOADS, PayloadKind, Store
 from agent_tools.stores.columns import BY_NAME, dump, encode
 from agent_tools.stores.sql.plan import Query, Steps, plan
 
-LOGS = {"item": ("items", "seq", "output"), "event": ("events", "id", "detail")}
+LOGS = {"item": ("items", "seq", "output"), "event": ("events", "seq", "detail")}
 """Per log kind: its table, the column that orders it, and the column holding the payload."""
 
 

@@ -47,11 +47,15 @@ def numbered(first: int, count: int) -> str:
     return ", ".join(f"${number}" for number in range(first, first + count))
 
 
-def insert_event(operation_id: str, event: Event) -> Query:
-    """Append ``event`` to the audit log (inside the plan's transaction)."""
+def insert_event(operation_id: str, revision: int, event: Event) -> Query:
+    """Append ``event``, made at the record's ``revision``, to its log (in the plan's transaction).
+
+    Every event comes with a revision of its record, so ``revision + 1`` numbers the
+    operation's events from 1, in order, with gaps where a revision had no event.
+    """
     return Query(
-        "INSERT INTO events (operation_id, at, kind, detail) VALUES ($1, $2, $3, $4)",
-        (operation_id, event.at, event.kind, dump(event.detail)),
+        "INSERT INTO events (operation_id, seq, at, kind, detail) VALUES ($1, $2, $3, $4, $5)",
+        (operation_id, revision + 1, event.at, event.kind, dump(event.detail)),
     )
 
 
@@ -76,7 +80,7 @@ def create_operation(record: OperationRecord) -> Steps[tuple[OperationRecord, bo
         existing = yield Query(SELECT_RECORD, (record.operation_id,), "row")
         return to_record(existing), False
     created = Event(kind="created", at=record.created_at, detail={"type": record.operation_type})
-    yield insert_event(record.operation_id, created)
+    yield insert_event(record.operation_id, record.revision, created)
     yield from append_steps([created_audit(record)])
     yield Notify(record.operation_id)
     return record, True
@@ -186,7 +190,7 @@ _CHECKPOINT_UPDATE = (
     "error = $12, input_round = $13, updated_at = $14, expires_at = COALESCE($15, expires_at), "
     "revision = revision + 1{release} "
     "WHERE operation_id = $1 AND lease_token = $2 AND status = $3{same_status} "
-    "RETURNING item_count"
+    "RETURNING item_count, revision"
 )
 CHECKPOINT_UPDATE = {
     (moves, release): _CHECKPOINT_UPDATE.format(
@@ -198,8 +202,9 @@ CHECKPOINT_UPDATE = {
     for release in (False, True)
 }
 """The fenced UPDATE of a checkpoint, by whether it moves the status and whether it releases
-the lease; returns the item count. A checkpoint that keeps the status leaves it out of its
-SET (and checks ``$4`` in its WHERE instead), so the status index is not rewritten per chunk."""
+the lease; returns the item count and the new revision. A checkpoint that keeps the status
+leaves it out of its SET (and checks ``$4`` in its WHERE instead), so the status index is
+not rewritten per chunk."""
 
 
 def checkpoint_update_key(checkpoint: Checkpoint) -> tuple[bool, bool]:
@@ -248,7 +253,7 @@ def commit_checkpoint(checkpoint: Checkpoint) -> Steps[CommitOutcome]:
             ],
             "batch",
         )
-    yield insert_event(checkpoint.operation_id, checkpoint.event)
+    yield insert_event(checkpoint.operation_id, row[1], checkpoint.event)
     audit = checkpoint_audit(checkpoint)
     if audit is not None:
         yield from append_steps([audit])
@@ -323,11 +328,11 @@ def _update_with_event(
     row = yield Query(sql, parameters, "row")
     if row is None:
         return None
-    operation_id = parameters[0]
-    yield insert_event(operation_id, event)
+    record = to_record(row)
+    yield insert_event(record.operation_id, record.revision, event)
     yield from append_steps([audit])
-    yield Notify(operation_id)
-    return to_record(row)
+    yield Notify(record.operation_id)
+    return record
 
 
 # -- reads --------------------------------------------------------------------------------
@@ -348,7 +353,7 @@ def read_items(operation_id: str, after_seq: int, limit: int) -> Steps[list[Resu
 def list_events(operation_id: str) -> Steps[list[Event]]:
     """The operation's audit events, oldest first."""
     rows = yield Query(
-        "SELECT kind, at, detail FROM events WHERE operation_id = $1 ORDER BY id",
+        "SELECT kind, at, detail FROM events WHERE operation_id = $1 ORDER BY seq",
         (operation_id,),
         "rows",
     )

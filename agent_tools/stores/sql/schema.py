@@ -87,6 +87,25 @@ _MIGRATIONS: list[list[str]] = [
         f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')",
     ],
     ["ALTER TABLE operations ADD COLUMN dropped_items {bigint} NOT NULL DEFAULT 0"],
+    # Events keyed by (operation, 1 + the record's revision at the event): every event comes
+    # with a revision bump, so the key is free, and a checkpoint writes one B-tree page for
+    # its event instead of a table page and an index page. The k-th old event (from 1) gets
+    # k, at most 1 + the revision it was written at: new events still sort after them.
+    [
+        """CREATE TABLE events_by_revision (
+            operation_id TEXT NOT NULL,
+            seq {bigint} NOT NULL,
+            at {real} NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            PRIMARY KEY (operation_id, seq)
+        ){without_rowid}""",
+        "INSERT INTO events_by_revision (operation_id, seq, at, kind, detail) "
+        "SELECT operation_id, ROW_NUMBER() OVER (PARTITION BY operation_id ORDER BY id), "
+        "at, kind, detail FROM events",
+        "DROP TABLE events",
+        "ALTER TABLE events_by_revision RENAME TO events",
+    ],
 ]
 """Each entry moves the schema one version up; never edit one that has shipped.
 
