@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
 from agent_tools.core.errors import StoreError
+from agent_tools.core.records import LeaseRequest
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.columns import INSERT_COLUMNS, to_row
 from agent_tools.stores.sqlite import SqliteStore
 from agent_tools.stores.sqlite_schema import MIGRATIONS
-from tests.contract.records import new_record
+from tests.contract.records import checkpoint, new_record
 
 
 async def test_a_relative_url_creates_the_file_and_its_folders_under_the_working_directory(
@@ -40,6 +43,28 @@ async def test_the_file_is_in_wal_mode(tmp_path: Path) -> None:
     await store.close()
     with sqlite3.connect(tmp_path / "ops.db") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_the_wal_starts_over_while_one_operation_checkpoints_without_pause(
+    tmp_path: Path,
+) -> None:
+    # Each commit adds about 3.6 pages; the WAL must be copied back and written from its
+    # start again as the run goes, not grow by every one of them (about 10,800 pages here).
+    store = SqliteStore(f"sqlite:///{tmp_path / 'ops.db'}")
+    await store.open()
+    try:
+        await store.create_operation(new_record("long", status=OperationStatus.RUNNING))
+        lease = await store.acquire_lease(
+            LeaseRequest(operation_id="long", holder="runner", ttl_s=600), time.time()
+        )
+        assert lease is not None
+        for step in range(1, 3001):
+            assert await store.commit_checkpoint(checkpoint(lease, step=step)) == "committed"
+            await asyncio.sleep(0)  # as a runner does: the WAL copy runs meanwhile
+        wal_pages = (tmp_path / "ops.db-wal").stat().st_size / 4096
+    finally:
+        await store.close()
+    assert wal_pages < 2500
 
 
 @pytest.mark.parametrize(
