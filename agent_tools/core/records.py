@@ -191,8 +191,9 @@ class Checkpoint(BaseModel):
     status: OperationStatus
     type_version: int
     """Written every time: a run migrated to a newer version of its type keeps it."""
-    input: dict[str, JsonValue]
-    """Written every time, for the same reason (migrations may rewrite the input)."""
+    input: dict[str, JsonValue] | None = None
+    """The input, on the first commit of a run (a migration may have rewritten it); None
+    keeps the stored one, so a chunk's commit does not write (and seal) the input again."""
     state: JsonValue
     progress: ProgressRecord
     next_chunk_index: int

@@ -56,6 +56,8 @@ class PendingCheckpoint:
         """The first chunk whose work is pending: events name the range a commit covers."""
         self.input_round: InputRound | None = record.input_round
         """What every commit writes: the stored round until a chunk has read its answers."""
+        self._input_written = False
+        """Whether a commit of this run wrote the (perhaps migrated) input."""
         self._committed_at = time.monotonic()
 
     @property
@@ -111,6 +113,7 @@ class PendingCheckpoint:
         from the last checkpoint that did commit.
         """
         checkpoint = self._checkpoint(target, event, result, error, keep_lease)
+        self._input_written = True
         self.items = []
         self.first_chunk = self.next_index
         self._committed_at = time.monotonic()
@@ -147,7 +150,7 @@ class PendingCheckpoint:
             expected_status=OperationStatus.RUNNING,
             status=target,
             type_version=self._definition.version,
-            input=self._record.input,
+            input=None if self._input_written else self._record.input,
             state=self.state,
             progress=self.progress,
             next_chunk_index=self.next_index,

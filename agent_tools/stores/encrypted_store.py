@@ -116,7 +116,9 @@ class EncryptedStore:
         key = checkpoint.operation_id
         sealed = checkpoint.model_copy(
             update={
-                "input": self._seal(key, "input", checkpoint.input),
+                "input": None
+                if checkpoint.input is None
+                else self._seal(key, "input", checkpoint.input),
                 "state": self._seal(key, "state", checkpoint.state),
                 "result": self._seal(key, "result", checkpoint.result),
                 "items": [self._seal(key, "item", item) for item in checkpoint.items],

@@ -146,7 +146,8 @@ class MemoryStore:
             items.append(ResultItem(seq=record.item_count, output=output))
         record.status = checkpoint.status
         record.type_version = checkpoint.type_version
-        record.input = checkpoint.input
+        if checkpoint.input is not None:
+            record.input = checkpoint.input
         record.state = checkpoint.state
         record.progress = checkpoint.progress
         record.next_chunk_index = checkpoint.next_chunk_index

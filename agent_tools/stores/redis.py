@@ -265,7 +265,7 @@ class RedisStore:
             checkpoint.expected_status.value,
             checkpoint.status.value,
             str(checkpoint.type_version),
-            _text("input", checkpoint.input),
+            "" if checkpoint.input is None else _text("input", checkpoint.input),
             _text("state", checkpoint.state),
             _text("progress", checkpoint.progress),
             str(checkpoint.next_chunk_index),

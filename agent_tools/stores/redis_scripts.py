@@ -119,9 +119,10 @@ local key = p .. ':op:' .. id
 local fields = redis.call('HMGET', key, 'lease_token', 'status')
 if not fields[1] or fields[1] ~= token then return 'lease_lost' end
 if fields[2] ~= expected then return 'status_changed' end
-redis.call('HSET', key, 'status', status, 'type_version', ARGV[6], 'input', ARGV[7],
+redis.call('HSET', key, 'status', status, 'type_version', ARGV[6],
   'state', ARGV[8], 'progress', ARGV[9], 'next_chunk_index', ARGV[10], 'result', ARGV[11],
   'error', ARGV[12], 'updated_at', ARGV[13])
+if ARGV[7] ~= '' then redis.call('HSET', key, 'input', ARGV[7]) end
 set_expiry(p, id, ARGV[14])
 redis.call('HSET', key, 'input_round', ARGV[17])
 if ARGV[15] == '1' then redis.call('HSET', key, 'lease_holder', '', 'lease_expires_at', '') end

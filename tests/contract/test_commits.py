@@ -43,6 +43,22 @@ async def test_a_commit_applies_state_progress_items_and_event_together(store: S
     assert events[-1].detail == {"step": 2}
 
 
+async def test_a_commit_without_input_keeps_the_stored_one_and_one_with_input_replaces_it(
+    store: Store,
+) -> None:
+    lease = await leased(store)
+    stored = await store.get_operation(lease.operation_id)
+    assert stored is not None
+    unchanged = checkpoint(lease, step=1).model_copy(update={"input": None})
+    assert await store.commit_checkpoint(unchanged) == "committed"
+    kept = await store.get_operation(lease.operation_id)
+    assert kept is not None and kept.input == stored.input and kept.state == {"n": 1}
+    migrated = checkpoint(lease, step=2).model_copy(update={"input": {"total": 9}})
+    assert await store.commit_checkpoint(migrated) == "committed"
+    replaced = await store.get_operation(lease.operation_id)
+    assert replaced is not None and replaced.input == {"total": 9}
+
+
 async def test_editing_a_committed_checkpoint_afterwards_leaves_the_store_unchanged(
     store: Store,
 ) -> None:

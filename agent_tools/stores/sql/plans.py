@@ -185,7 +185,7 @@ def release_lease(lease: Lease) -> Steps[None]:
 # -- writes -------------------------------------------------------------------------------
 
 _CHECKPOINT_UPDATE = (
-    "UPDATE operations SET {status}type_version = $5, input = $6, state = $7, "
+    "UPDATE operations SET {status}type_version = $5, input = COALESCE($6, input), state = $7, "
     "progress = $8, next_chunk_index = $9, item_count = item_count + $10, result = $11, "
     "error = $12, input_round = $13, updated_at = $14, expires_at = COALESCE($15, expires_at), "
     "revision = revision + 1{release} "
@@ -220,7 +220,7 @@ def checkpoint_parameters(checkpoint: Checkpoint) -> tuple[Any, ...]:
         checkpoint.expected_status.value,
         checkpoint.status.value,
         checkpoint.type_version,
-        encode("input", checkpoint.input),
+        None if checkpoint.input is None else encode("input", checkpoint.input),
         encode("state", checkpoint.state),
         encode("progress", checkpoint.progress),
         checkpoint.next_chunk_index,
