@@ -35,14 +35,30 @@ class AgentToolsError(Exception):
         return f"[{self.code}] {self.message} Hint: {self.hint}"
 
 
-class OperationNotFoundError(AgentToolsError):
-    code = "operation_not_found"
-    hint = "Check the operation_id, or call list_operations to see known operations."
+class ExplainedError(AgentToolsError):
+    """An error whose raiser words the hint too: no one piece of advice fits every case."""
+
+    def __init__(self, message: str, hint: str, **details: Any) -> None:
+        super().__init__(message, hint, **details)
+
+
+class OperationError(AgentToolsError):
+    """An error about one operation, worded the same whenever it happens.
+
+    ``wording`` is the message, with ``{operation_id!r}`` where the id goes; the
+    details carry the id.
+    """
+
+    wording: ClassVar[str]
 
     def __init__(self, operation_id: str) -> None:
-        super().__init__(
-            f"No operation with id {operation_id!r} exists.", operation_id=operation_id
-        )
+        super().__init__(self.wording.format(operation_id=operation_id), operation_id=operation_id)
+
+
+class OperationNotFoundError(OperationError):
+    code = "operation_not_found"
+    hint = "Check the operation_id, or call list_operations to see known operations."
+    wording = "No operation with id {operation_id!r} exists."
 
 
 class UnknownOperationTypeError(AgentToolsError):
@@ -57,11 +73,8 @@ class UnknownOperationTypeError(AgentToolsError):
         )
 
 
-class InvalidInputError(AgentToolsError):
+class InvalidInputError(ExplainedError):
     code = "invalid_input"
-
-    def __init__(self, message: str, hint: str, **details: Any) -> None:
-        super().__init__(message, hint, **details)
 
 
 class IllegalTransitionError(AgentToolsError):
@@ -157,23 +170,16 @@ class OperationTimeoutError(AgentToolsError):
         )
 
 
-class AccessDeniedError(AgentToolsError):
+class AccessDeniedError(ExplainedError):
     code = "access_denied"
 
-    def __init__(self, message: str, hint: str, **details: Any) -> None:
-        super().__init__(message, hint, **details)
 
-
-class LeaseLostError(AgentToolsError):
+class LeaseLostError(OperationError):
     """This process no longer holds the operation; another holder took it over."""
 
     code = "lease_lost"
     hint = "Call get_progress; the other worker continues from the last checkpoint."
-
-    def __init__(self, operation_id: str) -> None:
-        super().__init__(
-            f"Operation {operation_id!r} is now run by another worker.", operation_id=operation_id
-        )
+    wording = "Operation {operation_id!r} is now run by another worker."
 
 
 class OperationBusyError(AgentToolsError):
@@ -208,11 +214,8 @@ class InputNotRequestedError(AgentToolsError):
         )
 
 
-class StoreError(AgentToolsError):
+class StoreError(ExplainedError):
     code = "store_error"
-
-    def __init__(self, message: str, hint: str, **details: Any) -> None:
-        super().__init__(message, hint, **details)
 
 
 def validation_problems(error: ValidationError, whole: str = "(input)") -> list[str]:
