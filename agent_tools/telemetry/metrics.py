@@ -8,6 +8,7 @@ or a commit kind; never an operation id.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
@@ -128,18 +129,17 @@ class _ChunkTiming:
             self._metrics.retries.labels(self._type).inc(attempts - 1)
 
 
+@dataclass
 class _CommitTiming:
-    def __init__(
-        self, metrics: RuntimeMetrics, operation_type: str, kind: str, status: OperationStatus
-    ) -> None:
-        self._metrics = metrics
-        self._type = operation_type
-        self._kind = kind
-        self._status = status
-        self._started = time.perf_counter()
+    metrics: RuntimeMetrics
+    operation_type: str
+    kind: str
+    status: OperationStatus
+    started: float = field(default_factory=time.perf_counter)
 
     def finished(self, outcome: str) -> None:
-        elapsed = time.perf_counter() - self._started
-        self._metrics.checkpoint_commit.labels(self._type, self._kind, outcome).observe(elapsed)
-        if outcome == "committed" and self._status.is_terminal:
-            self._metrics.operations.labels(self._type, self._status.value).inc()
+        elapsed = time.perf_counter() - self.started
+        commits = self.metrics.checkpoint_commit
+        commits.labels(self.operation_type, self.kind, outcome).observe(elapsed)
+        if outcome == "committed" and self.status.is_terminal:
+            self.metrics.operations.labels(self.operation_type, self.status.value).inc()
