@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -61,16 +62,30 @@ class OperationNotFoundError(OperationError):
     wording = "No operation with id {operation_id!r} exists."
 
 
-class UnknownOperationTypeError(AgentToolsError):
-    code = "unknown_operation_type"
+class UnknownNameError(AgentToolsError):
+    """A name none of the known ones matches; the hint lists those.
 
-    def __init__(self, operation_type: str, known: list[str]) -> None:
+    The details carry the name under ``kind``, spaces as underscores (``operation_type``).
+    """
+
+    kind: ClassVar[str]
+    """What the name is of, as the message says it: ``"tool"``."""
+    advice: ClassVar[str] = ""
+    """Said after the known names."""
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        listing = ", ".join(sorted(known)) or "(none registered)"
         super().__init__(
-            f"No operation type named {operation_type!r} is registered.",
-            f"Use one of: {', '.join(sorted(known)) or '(none registered)'}; "
-            "call describe_operation_types for their inputs.",
-            operation_type=operation_type,
+            f"No {self.kind} named {name!r}.",
+            f"Use one of: {listing}.{self.advice}",
+            **{self.kind.replace(" ", "_"): name},
         )
+
+
+class UnknownOperationTypeError(UnknownNameError):
+    code = "unknown_operation_type"
+    kind = "operation type"
+    advice = " Call describe_operation_types for their inputs."
 
 
 class InvalidInputError(ExplainedError):
