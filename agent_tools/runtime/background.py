@@ -135,9 +135,10 @@ class InProcessDispatcher:
     ) -> None:
         self._max_concurrent = max_concurrent
         self._maintenance = maintenance
+        self._line = WaitingLine(maintenance.aging_s)
+        """Operations waiting here age at the rate maintenance ages the ones it re-dispatches."""
         self._slice_s = slice_s
         self._clock = clock
-        self._line = WaitingLine(maintenance.aging_s)
         self._priorities: dict[str, int] = {}
         """Every operation queued or running here, with the priority it was dispatched at."""
         self._tasks: dict[str, asyncio.Task[None]] = {}
