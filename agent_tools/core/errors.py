@@ -43,8 +43,8 @@ class ExplainedError(AgentToolsError):
         super().__init__(message, hint, **details)
 
 
-class OperationError(AgentToolsError):
-    """An error about one operation, worded the same whenever it happens.
+class OperationIdError(AgentToolsError):
+    """An error about one operation whose message needs nothing but the operation's id.
 
     ``wording`` is the message, with ``{operation_id!r}`` where the id goes; the
     details carry the id.
@@ -56,7 +56,7 @@ class OperationError(AgentToolsError):
         super().__init__(self.wording.format(operation_id=operation_id), operation_id=operation_id)
 
 
-class OperationNotFoundError(OperationError):
+class OperationNotFoundError(OperationIdError):
     code = "operation_not_found"
     hint = "Check the operation_id, or call list_operations to see known operations."
     wording = "No operation with id {operation_id!r} exists."
@@ -189,7 +189,7 @@ class AccessDeniedError(ExplainedError):
     code = "access_denied"
 
 
-class LeaseLostError(OperationError):
+class LeaseLostError(OperationIdError):
     """This process no longer holds the operation; another holder took it over."""
 
     code = "lease_lost"

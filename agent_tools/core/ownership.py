@@ -7,11 +7,11 @@ operation looks exactly like one that does not exist (ids are no oracle).
 
 from __future__ import annotations
 
-from agent_tools.core.errors import InvalidInputError, OperationError, OperationNotFoundError
+from agent_tools.core.errors import InvalidInputError, OperationIdError, OperationNotFoundError
 from agent_tools.core.principals import Principal, Role
 
 
-class OperationIdTakenError(OperationError):
+class OperationIdTakenError(OperationIdError):
     """A caller-chosen ``operation_id`` that another principal already uses."""
 
     code = "operation_conflict"

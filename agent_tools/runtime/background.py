@@ -88,6 +88,7 @@ class Maintenance:
         self._task = asyncio.create_task(self._run_forever(store, dispatch, batch))
 
     async def stop(self) -> None:
+        """Cancel the task and wait until it has ended."""
         if self._task is not None:
             await cancel_all([self._task])
             self._task = None

@@ -37,6 +37,8 @@ Outcome_contra = TypeVar("Outcome_contra", contravariant=True)
 
 
 class _Ending(Protocol[Outcome_contra]):
+    """What observations of a slice, a commit and a chunk share: how they end."""
+
     def finished(self, outcome: Outcome_contra, /) -> None: ...
 
 
