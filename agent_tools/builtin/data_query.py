@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, JsonValue
@@ -94,34 +95,28 @@ def matches(row: dict[str, Any], condition: Condition) -> bool:
     return bool(comparisons[operator])
 
 
+@dataclass
 class Aggregator:
     """Running aggregates per group, kept in a JSON dict that goes into the operation state."""
 
-    def __init__(
-        self,
-        aggregates: list[Aggregate],
-        group_by: list[str],
-        groups: dict[str, Any],
-        max_groups: int,
-    ) -> None:
-        self._aggregates = aggregates
-        self._group_by = group_by
-        self._max_groups = max_groups
-        self.groups = groups
-        """``json.dumps([group values])`` -> ``{aggregate name: accumulator}``."""
+    aggregates: list[Aggregate]
+    group_by: list[str]
+    groups: dict[str, Any]
+    """``json.dumps([group values])`` -> ``{aggregate name: accumulator}``."""
+    max_groups: int
 
     def add(self, row: dict[str, Any]) -> None:
-        if not self._aggregates and not self._group_by:
+        if not self.aggregates and not self.group_by:
             return
-        key = json.dumps([row.get(name) for name in self._group_by])
-        if key not in self.groups and len(self.groups) >= self._max_groups:
+        key = json.dumps([row.get(name) for name in self.group_by])
+        if key not in self.groups and len(self.groups) >= self.max_groups:
             raise InvalidInputError(
-                f"Grouping by {self._group_by} gives more than {self._max_groups} groups.",
+                f"Grouping by {self.group_by} gives more than {self.max_groups} groups.",
                 "Group by fewer or coarser fields, or raise max_groups (the groups are "
                 "kept in the operation's state and stored at every checkpoint).",
             )
         group = self.groups.setdefault(key, {})
-        for aggregate in self._aggregates:
+        for aggregate in self.aggregates:
             name = aggregate.name
             if aggregate.function == "count":
                 group[name] = group.get(name, 0) + 1
@@ -145,7 +140,7 @@ class Aggregator:
         entries = []
         for key in sorted(self.groups):
             values = {}
-            for aggregate in self._aggregates:
+            for aggregate in self.aggregates:
                 accumulated = self.groups[key].get(aggregate.name)
                 if aggregate.function == "mean":
                     values[aggregate.name] = (
@@ -156,6 +151,6 @@ class Aggregator:
                 else:
                     values[aggregate.name] = accumulated
             entries.append(
-                {"group": dict(zip(self._group_by, json.loads(key), strict=True)), "values": values}
+                {"group": dict(zip(self.group_by, json.loads(key), strict=True)), "values": values}
             )
         return entries

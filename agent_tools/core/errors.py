@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -35,33 +36,60 @@ class AgentToolsError(Exception):
         return f"[{self.code}] {self.message} Hint: {self.hint}"
 
 
-class OperationNotFoundError(AgentToolsError):
-    code = "operation_not_found"
-    hint = "Check the operation_id, or call list_operations to see known operations."
-
-    def __init__(self, operation_id: str) -> None:
-        super().__init__(
-            f"No operation with id {operation_id!r} exists.", operation_id=operation_id
-        )
-
-
-class UnknownOperationTypeError(AgentToolsError):
-    code = "unknown_operation_type"
-
-    def __init__(self, operation_type: str, known: list[str]) -> None:
-        super().__init__(
-            f"No operation type named {operation_type!r} is registered.",
-            f"Use one of: {', '.join(sorted(known)) or '(none registered)'}; "
-            "call describe_operation_types for their inputs.",
-            operation_type=operation_type,
-        )
-
-
-class InvalidInputError(AgentToolsError):
-    code = "invalid_input"
+class ExplainedError(AgentToolsError):
+    """An error whose raiser words the hint too: no one piece of advice fits every case."""
 
     def __init__(self, message: str, hint: str, **details: Any) -> None:
         super().__init__(message, hint, **details)
+
+
+class OperationIdError(AgentToolsError):
+    """An error about one operation whose message needs nothing but the operation's id.
+
+    ``wording`` is the message, with ``{operation_id!r}`` where the id goes; the
+    details carry the id.
+    """
+
+    wording: ClassVar[str]
+
+    def __init__(self, operation_id: str) -> None:
+        super().__init__(self.wording.format(operation_id=operation_id), operation_id=operation_id)
+
+
+class OperationNotFoundError(OperationIdError):
+    code = "operation_not_found"
+    hint = "Check the operation_id, or call list_operations to see known operations."
+    wording = "No operation with id {operation_id!r} exists."
+
+
+class UnknownNameError(AgentToolsError):
+    """A name none of the known ones matches; the hint lists those.
+
+    The details carry the name under ``kind``, spaces as underscores (``operation_type``).
+    """
+
+    kind: ClassVar[str]
+    """What the name is of, as the message says it: ``"tool"``."""
+    advice: ClassVar[str] = ""
+    """Said after the known names."""
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        listing = ", ".join(sorted(known)) or "(none registered)"
+        super().__init__(
+            f"No {self.kind} named {name!r}.",
+            f"Use one of: {listing}.{self.advice}",
+            **{self.kind.replace(" ", "_"): name},
+        )
+
+
+class UnknownOperationTypeError(UnknownNameError):
+    code = "unknown_operation_type"
+    kind = "operation type"
+    advice = " Call describe_operation_types for their inputs."
+
+
+class InvalidInputError(ExplainedError):
+    code = "invalid_input"
 
 
 class IllegalTransitionError(AgentToolsError):
@@ -157,23 +185,16 @@ class OperationTimeoutError(AgentToolsError):
         )
 
 
-class AccessDeniedError(AgentToolsError):
+class AccessDeniedError(ExplainedError):
     code = "access_denied"
 
-    def __init__(self, message: str, hint: str, **details: Any) -> None:
-        super().__init__(message, hint, **details)
 
-
-class LeaseLostError(AgentToolsError):
+class LeaseLostError(OperationIdError):
     """This process no longer holds the operation; another holder took it over."""
 
     code = "lease_lost"
     hint = "Call get_progress; the other worker continues from the last checkpoint."
-
-    def __init__(self, operation_id: str) -> None:
-        super().__init__(
-            f"Operation {operation_id!r} is now run by another worker.", operation_id=operation_id
-        )
+    wording = "Operation {operation_id!r} is now run by another worker."
 
 
 class OperationBusyError(AgentToolsError):
@@ -208,11 +229,8 @@ class InputNotRequestedError(AgentToolsError):
         )
 
 
-class StoreError(AgentToolsError):
+class StoreError(ExplainedError):
     code = "store_error"
-
-    def __init__(self, message: str, hint: str, **details: Any) -> None:
-        super().__init__(message, hint, **details)
 
 
 def validation_problems(error: ValidationError, whole: str = "(input)") -> list[str]:

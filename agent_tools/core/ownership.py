@@ -7,20 +7,16 @@ operation looks exactly like one that does not exist (ids are no oracle).
 
 from __future__ import annotations
 
-from agent_tools.core.errors import AgentToolsError, InvalidInputError, OperationNotFoundError
+from agent_tools.core.errors import InvalidInputError, OperationIdError, OperationNotFoundError
 from agent_tools.core.principals import Principal, Role
 
 
-class OperationIdTakenError(AgentToolsError):
+class OperationIdTakenError(OperationIdError):
     """A caller-chosen ``operation_id`` that another principal already uses."""
 
     code = "operation_conflict"
     hint = "Choose another operation_id, or omit it to get a new one."
-
-    def __init__(self, operation_id: str) -> None:
-        super().__init__(
-            f"operation_id {operation_id!r} is already taken.", operation_id=operation_id
-        )
+    wording = "operation_id {operation_id!r} is already taken."
 
 
 class HiddenOperationError(OperationNotFoundError):

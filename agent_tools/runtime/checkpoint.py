@@ -98,27 +98,6 @@ class PendingCheckpoint:
             detail={"chunk_index": self.next_index, "code": error.code},
         )
 
-    def take(
-        self,
-        target: OperationStatus,
-        event: Event,
-        *,
-        result: JsonValue = None,
-        error: ErrorInfo | None = None,
-        keep_lease: bool = False,
-    ) -> Checkpoint:
-        """The checkpoint that commits the pending work as ``target``; pending starts over.
-
-        Should the commit fail, the run ends and a later run redoes the work
-        from the last checkpoint that did commit.
-        """
-        checkpoint = self._checkpoint(target, event, result, error, keep_lease)
-        self._input_written = True
-        self.items = []
-        self.first_chunk = self.next_index
-        self._committed_at = time.monotonic()
-        return checkpoint
-
     async def commit(
         self,
         target: OperationStatus,
@@ -128,8 +107,16 @@ class PendingCheckpoint:
         error: ErrorInfo | None = None,
         keep_lease: bool = False,
     ) -> tuple[CommitOutcome, StopReason | None]:
-        """Commit the pending work as ``target`` under the lease; why the run must stop, if so."""
-        checkpoint = self.take(target, event, result=result, error=error, keep_lease=keep_lease)
+        """Commit the pending work as ``target`` under the lease; why the run must stop, if so.
+
+        Pending work starts over either way: should the commit fail, the run ends
+        and a later run redoes the work from the last checkpoint that did commit.
+        """
+        checkpoint = self._checkpoint(target, event, result, error, keep_lease)
+        self._input_written = True
+        self.items = []
+        self.first_chunk = self.next_index
+        self._committed_at = time.monotonic()
         return await commit_following_pause(self._store, self._lease, checkpoint)
 
     def _checkpoint(

@@ -43,7 +43,11 @@ from agent_tools.core.views import (
 )
 from agent_tools.runtime.agent_tasks import check_agent_driven, record_agent_progress
 from agent_tools.runtime.audit_trail import AuditTrail
-from agent_tools.runtime.background import BackgroundDispatcher, InProcessDispatcher
+from agent_tools.runtime.background import (
+    BackgroundDispatcher,
+    InProcessDispatcher,
+    Maintenance,
+)
 from agent_tools.runtime.chunk_call import make_process_pool
 from agent_tools.runtime.control import cancel_status, change_status_or_explain, pause_status
 from agent_tools.runtime.input_answers import parse_responses, record_answers
@@ -131,10 +135,8 @@ class Engine:
         self.holder_id = holder_id or default_holder_id()
         self._dispatcher = dispatcher or InProcessDispatcher(
             self.settings.max_background,
-            max(0.2, self.settings.lease_ttl_s / 3),
+            Maintenance.from_settings(self.settings),
             slice_s=self.settings.worker_slice_s,
-            aging_s=self.settings.priority_aging_s,
-            purge_interval_s=self.settings.purge_interval_s,
         )
         self._process_pool: ProcessPoolExecutor | None = None
         self._item_less_views = ViewCache()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from agent_tools.core.records import OperationRecord
 from agent_tools.core.status import OperationStatus
@@ -30,6 +30,16 @@ class ChunkObservation(Protocol):
 
     def finished(self, attempts: int) -> None:
         """The chunk ended after ``attempts`` tries (retries are ``attempts - 1``)."""
+
+
+Outcome = TypeVar("Outcome")
+Outcome_contra = TypeVar("Outcome_contra", contravariant=True)
+
+
+class _Ending(Protocol[Outcome_contra]):
+    """What observations of a slice, a commit and a chunk share: how they end."""
+
+    def finished(self, outcome: Outcome_contra, /) -> None: ...
 
 
 class Observation(Protocol):
@@ -111,30 +121,27 @@ class NoObserver:
 NO_OBSERVER: RuntimeObserver = NoObserver()
 
 
-class _Chunks:
-    """Several observers' observations of one chunk, ended together."""
+class _Spans(Generic[Outcome]):
+    """Several observers' observations of one span (slice, commit or chunk), ended together."""
 
-    def __init__(self, parts: Sequence[ChunkObservation]) -> None:
+    def __init__(self, parts: Sequence[_Ending[Outcome]]) -> None:
         self._parts = parts
 
-    def failed(self, error_code: str) -> None:
-        for part in self._parts:
-            part.failed(error_code)
-
-    def finished(self, attempts: int) -> None:
-        for part in self._parts:
-            part.finished(attempts)
-
-
-class _Spans:
-    """Several observers' observations of one slice or commit, ended together."""
-
-    def __init__(self, parts: Sequence[Observation]) -> None:
-        self._parts = parts
-
-    def finished(self, outcome: str) -> None:
+    def finished(self, outcome: Outcome) -> None:
         for part in self._parts:
             part.finished(outcome)
+
+
+class _Chunks(_Spans[int]):
+    """Several observers' observations of one chunk: a failure, too, reaches each."""
+
+    def __init__(self, parts: Sequence[ChunkObservation]) -> None:
+        super().__init__(parts)
+        self._chunks = parts
+
+    def failed(self, error_code: str) -> None:
+        for chunk in self._chunks:
+            chunk.failed(error_code)
 
 
 class ObserverGroup:

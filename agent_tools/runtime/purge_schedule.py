@@ -1,6 +1,6 @@
 """When a process purges expired operations: about once per interval, at a time of its own.
 
-Every server and worker purges (``maintain_forever``), so ended operations go
+Every server and worker purges (its dispatcher's ``Maintenance``), so ended operations go
 after their retention wherever the fleet runs. The first purge comes at once, so
 a process restarted after a while drops at start what expired while it was down.
 Workers of a fleet often start together; a random spread around the interval

@@ -72,26 +72,33 @@ def agent_task_view(record: OperationRecord) -> AgentTaskView:
     )
 
 
-def build_view(
+async def read_view(
+    store: Store,
     record: OperationRecord,
     *,
-    items: list[ResultItem],
-    next_cursor: str | None,
-    has_more: bool,
+    cursor: str | None,
+    max_items: int,
+    max_bytes: int,
     agent_driven: bool,
-    held_elsewhere: bool = False,
-    skipped_items: int = 0,
+    held_elsewhere: bool,
 ) -> OperationView:
     """The one view every surface returns for an operation.
 
-    ``skipped_items`` are dropped items that came after the reader's cursor: the view
-    and its ``next_step`` say so.
+    It shows up to ``max_items`` items after ``cursor`` (0: none read), and says
+    so when dropped items came after the cursor.
     """
+    items: list[ResultItem] = []
+    next_cursor, has_more, skipped = None, record.item_count > 0, 0
+    if max_items > 0:
+        items, next_cursor, has_more = await read_bounded_items(
+            store, record, cursor, max_items, max_bytes
+        )
+        skipped = items_skipped(item_position(cursor), record.dropped_items)
     progress = record.progress
     ended = record.status.is_terminal
     agent_task = agent_task_view(record) if agent_driven else None
     summary_first = bool(items) and items[0].seq == record.dropped_items
-    gap = skipped_phrase(skipped_items, record.settings.max_result_items, summary_first)
+    gap = skipped_phrase(skipped, record.settings.max_result_items, summary_first)
     return OperationView(
         operation_id=record.operation_id,
         operation_type=record.operation_type,
@@ -112,7 +119,7 @@ def build_view(
         items=items,
         items_total=record.item_count,
         dropped_items=record.dropped_items,
-        skipped_items=skipped_items,
+        skipped_items=skipped,
         next_cursor=next_cursor,
         has_more=has_more,
         result=record.result,
@@ -131,33 +138,4 @@ def build_view(
         ),
         created_at=iso_time(record.created_at),
         updated_at=iso_time(record.updated_at),
-    )
-
-
-async def read_view(
-    store: Store,
-    record: OperationRecord,
-    *,
-    cursor: str | None,
-    max_items: int,
-    max_bytes: int,
-    agent_driven: bool,
-    held_elsewhere: bool,
-) -> OperationView:
-    """The view of ``record`` with up to ``max_items`` items after ``cursor`` (0: none read)."""
-    items: list[ResultItem] = []
-    next_cursor, has_more, skipped = None, record.item_count > 0, 0
-    if max_items > 0:
-        items, next_cursor, has_more = await read_bounded_items(
-            store, record, cursor, max_items, max_bytes
-        )
-        skipped = items_skipped(item_position(cursor), record.dropped_items)
-    return build_view(
-        record,
-        items=items,
-        next_cursor=next_cursor,
-        has_more=has_more,
-        agent_driven=agent_driven,
-        held_elsewhere=held_elsewhere,
-        skipped_items=skipped,
     )

@@ -29,8 +29,31 @@ from agent_tools.core.result_caps import ItemTrim
 from agent_tools.core.stored_payloads import PayloadKind, StoredPayload
 
 
+class AuditChain(Protocol):
+    """The audit part of a store: one hash chain of who did what, shared by its writers."""
+
+    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
+        """Append ``records`` to the store's audit chain, numbered and hashed, atomically.
+
+        Safe under concurrent writers (other processes sharing the store): each
+        append extends the head it finds, so the store keeps one unbroken chain.
+        """
+
+    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
+        """Up to ``query.limit`` audit entries after ``query.after_seq``, oldest first."""
+
+    async def audit_bounds(self) -> AuditBounds:
+        """The checkpoint the chain resumes from (None before any purge) and its head."""
+
+    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
+        """Delete the entries up to ``checkpoint.seq`` and keep ``checkpoint`` in their place.
+
+        Both happen in one step. Returns how many entries went.
+        """
+
+
 @runtime_checkable
-class Store(Protocol):
+class Store(AuditChain, Protocol):
     """Durable home of operations, their result logs and audit events."""
 
     url: str
@@ -152,25 +175,6 @@ class Store(Protocol):
 
     async def run_history(self, operation_type: str, limit: int) -> list[RunSample]:
         """Up to ``limit`` samples of ``operation_type``, newest first."""
-
-    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
-        """Append ``records`` to the store's audit chain, numbered and hashed, atomically.
-
-        Safe under concurrent writers (other processes sharing the store): each
-        append extends the head it finds, so the store keeps one unbroken chain.
-        """
-
-    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
-        """Up to ``query.limit`` audit entries after ``query.after_seq``, oldest first."""
-
-    async def audit_bounds(self) -> AuditBounds:
-        """The checkpoint the chain resumes from (None before any purge) and its head."""
-
-    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
-        """Delete the entries up to ``checkpoint.seq`` and keep ``checkpoint`` in their place.
-
-        Both happen in one step. Returns how many entries went.
-        """
 
     # -- key rotation: payloads read as stored, replaced by compare-and-set --------------
 

@@ -8,10 +8,8 @@ ever sees ``{"$enc": ...}`` values where the payloads were.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.eta_history import RunSample
 from agent_tools.core.input_requests import InputRound
 from agent_tools.core.purging import PurgeFilter
@@ -31,15 +29,18 @@ from agent_tools.core.records import (
 from agent_tools.core.result_caps import ItemTrim
 from agent_tools.core.stored_payloads import RECORD_PAYLOADS, PayloadKind, StoredPayload
 from agent_tools.stores import sealing
+from agent_tools.stores.audit_delegate import DelegatedAudit
 from agent_tools.stores.base import Store
 from agent_tools.stores.encryption import Keyring
 
 
-class EncryptedStore:
+class EncryptedStore(DelegatedAudit):
     """Wraps ``inner``: encrypts payloads on the way in, decrypts them on the way out."""
 
     def __init__(self, inner: Store, keyring: Keyring) -> None:
         self.inner = inner
+        # Audit entries hold no payload (who, what, when, how it ended): kept as they are.
+        self._audit_chain = inner
         self.keyring = keyring
         self.url = inner.url
         self._sealing = sealing.Change(keyring.encrypt, keyring.encrypt_text)
@@ -185,20 +186,6 @@ class EncryptedStore:
 
     async def erase_owner(self, owner: str) -> int:
         return await self.inner.erase_owner(owner)
-
-    # Audit entries hold no payload (who, what, when, how it ended): kept as they are.
-
-    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
-        await self.inner.append_audit(records)
-
-    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
-        return await self.inner.read_audit(query)
-
-    async def audit_bounds(self) -> AuditBounds:
-        return await self.inner.audit_bounds()
-
-    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
-        return await self.inner.purge_audit(checkpoint)
 
     # -- key rotation: payloads as stored (sealed), which key rotation re-seals ------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from agent_tools.core.records import OperationQuery
 from agent_tools.core.stored_payloads import PAYLOAD_KINDS, StoredPayload
@@ -30,6 +30,7 @@ from agent_tools.stores.encryption import (
     token_key_id,
 )
 
+DEFAULT_BATCH = 200
 REPLACE_ATTEMPTS = 5
 """Compare-and-set tries per payload; a payload rewritten by the runtime every time
 is left and counted in :attr:`RotationReport.left` (a server still sealing with an
@@ -95,14 +96,26 @@ class _Tally:
         return token
 
 
+class WalkOptions(TypedDict, total=False):
+    """How :func:`survey_keys` and :func:`rotate_keys` go through the store."""
+
+    batch: int
+    """Operations per page, and payloads per read (``DEFAULT_BATCH``)."""
+    on_operation: Callable[[RotationReport], None] | None
+    """Called with the report so far after each operation (to show progress)."""
+
+
 @dataclass
 class _Walk:
     store: Store
     keyring: Keyring
-    batch: int
     write: bool
-    on_operation: Callable[[RotationReport], None] | None
-    report: RotationReport
+    batch: int = DEFAULT_BATCH
+    on_operation: Callable[[RotationReport], None] | None = None
+    report: RotationReport = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.report = RotationReport(self.keyring.newest)
 
     async def run(self) -> RotationReport:
         async for operation_id in operation_ids(self.store, self.batch):
@@ -163,11 +176,7 @@ async def operation_ids(store: Store, batch: int) -> AsyncIterator[str]:
 
 
 async def survey_keys(
-    store: Store,
-    keyring: Keyring,
-    *,
-    batch: int = 200,
-    on_operation: Callable[[RotationReport], None] | None = None,
+    store: Store, keyring: Keyring, **options: Unpack[WalkOptions]
 ) -> RotationReport:
     """Count sealed values per key id, writing nothing; raise if one does not open.
 
@@ -176,22 +185,16 @@ async def survey_keys(
     :class:`~agent_tools.stores.encryption.EncryptionKeyError` naming its operation,
     field and key id.
     """
-    walk = _Walk(store, keyring, batch, False, on_operation, RotationReport(keyring.newest))
-    return await walk.run()
+    return await _Walk(store, keyring, False, **options).run()
 
 
 async def rotate_keys(
-    store: Store,
-    keyring: Keyring,
-    *,
-    batch: int = 200,
-    on_operation: Callable[[RotationReport], None] | None = None,
+    store: Store, keyring: Keyring, **options: Unpack[WalkOptions]
 ) -> RotationReport:
     """Re-seal under the newest key every value sealed with an older one.
 
     First every older value is checked to open (:func:`survey_keys`), so a key set
     missing a key fails before anything is written.
     """
-    await survey_keys(store, keyring, batch=batch)
-    walk = _Walk(store, keyring, batch, True, on_operation, RotationReport(keyring.newest))
-    return await walk.run()
+    await survey_keys(store, keyring, batch=options.get("batch", DEFAULT_BATCH))
+    return await _Walk(store, keyring, True, **options).run()

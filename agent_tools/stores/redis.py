@@ -12,13 +12,11 @@ import asyncio
 import contextlib
 import json
 import re
-from collections.abc import Sequence
 from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from agent_tools.core.audit import AuditBounds, AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord
 from agent_tools.core.audit_transitions import (
     answer_audit,
     checkpoint_audit,
@@ -46,6 +44,7 @@ from agent_tools.core.records import (
 from agent_tools.core.result_caps import ItemTrim
 from agent_tools.core.stored_payloads import PayloadKind, StoredPayload
 from agent_tools.stores import redis_payloads, redis_scripts
+from agent_tools.stores.audit_delegate import DelegatedAudit
 from agent_tools.stores.columns import (
     MODE_COLUMN,
     RECORD_COLUMNS,
@@ -107,7 +106,7 @@ def _pairs(flat: list[str]) -> dict[str, str]:
     return dict(zip(flat[::2], flat[1::2], strict=True))
 
 
-class RedisStore:
+class RedisStore(DelegatedAudit):
     """The store protocol on one Redis server, every key under a prefix.
 
     The prefix is ``agent-tools`` unless given, here or as ``?prefix=NAME`` in the URL.
@@ -119,7 +118,7 @@ class RedisStore:
         self._listener: asyncio.Task[None] | None = None
         self._waiters = ChangeWaiters()
         self._scripts: dict[str, Any] = {}
-        self._audit = RedisAuditLog(self._redis, self.prefix)
+        self._audit_chain = RedisAuditLog(self._redis, self.prefix)
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -185,7 +184,7 @@ class RedisStore:
         flat = [item for pair in _fields(record).items() for item in pair]
         created = await self._run("CREATE", record.operation_id, event.model_dump_json(), *flat)
         if created:
-            await self._audit.append([created_audit(record)])
+            await self._audit_chain.append_audit([created_audit(record)])
             return record, True
         existing = await self.get_operation(record.operation_id)
         assert existing is not None
@@ -238,7 +237,7 @@ class RedisStore:
         token, previous = claimed
         if previous and previous != request.holder:
             # After the script, not in it (Lua cannot hash): see SECURITY.md on the window.
-            await self._audit.append(
+            await self._audit_chain.append_audit(
                 [takeover_audit(request.operation_id, previous, request.holder, now)]
             )
         return Lease(
@@ -282,7 +281,7 @@ class RedisStore:
         if outcome == "committed":
             audit = checkpoint_audit(checkpoint)
             if audit is not None:
-                await self._audit.append([audit])
+                await self._audit_chain.append_audit([audit])
             if checkpoint.expires_at is not None:
                 await self._expire_keys(checkpoint.operation_id, checkpoint.expires_at)
         result: CommitOutcome = outcome
@@ -302,7 +301,7 @@ class RedisStore:
         )
         if not flat:
             return None
-        await self._audit.append([status_audit(change, now)])
+        await self._audit_chain.append_audit([status_audit(change, now)])
         if change.expires_at is not None:
             await self._expire_keys(change.operation_id, change.expires_at)
         return _record(_pairs(flat))
@@ -321,7 +320,7 @@ class RedisStore:
         )
         if not flat:
             return None
-        await self._audit.append([answer_audit(change, now)])
+        await self._audit_chain.append_audit([answer_audit(change, now)])
         return _record(_pairs(flat))
 
     async def _expire_keys(self, operation_id: str, expires_at: float) -> None:
@@ -426,18 +425,6 @@ class RedisStore:
         key = self._key("history", operation_type)
         samples = await self._redis().lrange(key, 0, limit - 1)
         return [RunSample.model_validate_json(sample) for sample in samples]
-
-    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
-        await self._audit.append(records)
-
-    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
-        return await self._audit.read(query)
-
-    async def audit_bounds(self) -> AuditBounds:
-        return await self._audit.bounds()
-
-    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
-        return await self._audit.purge(checkpoint)
 
     # -- key rotation ---------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ def _entry(member: str, score: float) -> AuditEntry:
 
 
 class RedisAuditLog:
-    """The audit calls of the Redis store, on the client ``client()`` returns."""
+    """The audit chain of the Redis store, on the client ``client()`` returns."""
 
     def __init__(self, client: Callable[[], aioredis.Redis], prefix: str) -> None:
         self._client = client
@@ -86,7 +86,7 @@ class RedisAuditLog:
             return AuditHead(0, GENESIS_HASH)
         return AuditHead(int(seq), digest)
 
-    async def append(self, records: Sequence[AuditRecord]) -> None:
+    async def append_audit(self, records: Sequence[AuditRecord]) -> None:
         """Chain ``records`` after the head, retrying while other writers move it."""
         if not records:
             return
@@ -104,7 +104,7 @@ class RedisAuditLog:
             "Too many writers append at once; retry the action.",
         )
 
-    async def read(self, query: AuditQuery) -> list[AuditEntry]:
+    async def read_audit(self, query: AuditQuery) -> list[AuditEntry]:
         """A page of entries for ``query``; an operation filter scans the log in batches."""
         found: list[AuditEntry] = []
         after = query.after_seq
@@ -122,14 +122,14 @@ class RedisAuditLog:
             after = int(rows[-1][1])
         return found[: query.limit]
 
-    async def bounds(self) -> AuditBounds:
+    async def audit_bounds(self) -> AuditBounds:
         """The head and the checkpoint of the last purge."""
         head = await self._head()
         text: str | None = await self._client().hget(self._key("head"), "checkpoint")  # type: ignore[assignment]  # decode_responses=True
         checkpoint = None if text is None else AuditCheckpoint(**json.loads(text))
         return AuditBounds(checkpoint=checkpoint, head=head)
 
-    async def purge(self, checkpoint: AuditCheckpoint) -> int:
+    async def purge_audit(self, checkpoint: AuditCheckpoint) -> int:
         """Drop the entries up to ``checkpoint.seq`` and keep the checkpoint, in one script."""
         text = json.dumps(
             {

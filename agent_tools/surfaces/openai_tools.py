@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from agent_tools.core.definitions import OperationType
-from agent_tools.core.errors import AgentToolsError, InvalidInputError
+from agent_tools.core.errors import AgentToolsError, InvalidInputError, UnknownNameError
 from agent_tools.core.principals import LOCAL_USER, Principal, acting_as, authorize
 from agent_tools.runtime.audit_trail import changes_something
 from agent_tools.runtime.engine import Engine
@@ -36,15 +36,9 @@ Api = Literal["chat", "responses"]
 START_PREFIX = "start_"
 
 
-class UnknownFunctionError(AgentToolsError):
+class UnknownFunctionError(UnknownNameError):
     code = "unknown_function"
-
-    def __init__(self, name: str, known: Iterable[str]) -> None:
-        super().__init__(
-            f"No function named {name!r}.",
-            f"Call one of: {', '.join(sorted(known))}.",
-            function=name,
-        )
+    kind = "function"
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,16 @@ or a commit kind; never an operation id.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from agent_tools.core.status import OperationStatus
 from agent_tools.runtime.observer import ChunkObservation, Observation, ObservedOperation
 
+Labels = tuple[str, ...]
+BY_TYPE: Labels = ("operation_type",)
+"""The labels of most metrics: the operation type alone."""
 CHUNK_BUCKETS_S = (0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 COMMIT_BUCKETS_S = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5)
 OVERSHOOT_BUCKETS_S = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30)
@@ -26,61 +30,55 @@ class RuntimeMetrics:
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.registry = registry
-        self.operations = Counter(
-            "agent_tools_operations",
+        self.operations = self._counter(
+            "operations",
             "Operations that entered a status (pending: created), by type.",
-            ["operation_type", "status"],
-            registry=registry,
+            labels=("operation_type", "status"),
         )
-        self.chunk_duration = Histogram(
-            "agent_tools_chunk_duration_seconds",
-            "Wall time of one chunk, retries included.",
-            ["operation_type"],
-            buckets=CHUNK_BUCKETS_S,
-            registry=registry,
+        self.chunk_duration = self._histogram(
+            "chunk_duration_seconds", "Wall time of one chunk, retries included.", CHUNK_BUCKETS_S
         )
-        self.chunk_failures = Counter(
-            "agent_tools_chunk_failures",
+        self.chunk_failures = self._counter(
+            "chunk_failures",
             "Chunks that failed for good (out of attempts, or timed out), by error code.",
-            ["operation_type", "code"],
-            registry=registry,
+            labels=("operation_type", "code"),
         )
-        self.retries = Counter(
-            "agent_tools_chunk_retries",
-            "Chunk attempts beyond the first.",
-            ["operation_type"],
-            registry=registry,
-        )
-        self.checkpoint_commit = Histogram(
-            "agent_tools_checkpoint_commit_seconds",
+        self.retries = self._counter("chunk_retries", "Chunk attempts beyond the first.")
+        self.checkpoint_commit = self._histogram(
+            "checkpoint_commit_seconds",
             "Latency of one checkpoint commit to the store.",
-            ["operation_type", "kind", "outcome"],
-            buckets=COMMIT_BUCKETS_S,
-            registry=registry,
+            COMMIT_BUCKETS_S,
+            labels=("operation_type", "kind", "outcome"),
         )
-        self.overshoot = Histogram(
-            "agent_tools_slice_overshoot_seconds",
+        self.overshoot = self._histogram(
+            "slice_overshoot_seconds",
             "How long after its planned end an inline slice's runner stopped.",
-            ["operation_type"],
-            buckets=OVERSHOOT_BUCKETS_S,
-            registry=registry,
+            OVERSHOOT_BUCKETS_S,
         )
-        self.slices = Counter(
-            "agent_tools_slices",
+        self.slices = self._counter(
+            "slices",
             "Runs of an operation under one lease, by how they ended.",
-            ["operation_type", "mode", "ended"],
-            registry=registry,
+            labels=("operation_type", "mode", "ended"),
         )
-        self.lease_takeovers = Counter(
-            "agent_tools_lease_takeovers",
-            "Leases taken from a holder that died or let its lease expire.",
-            ["operation_type"],
-            registry=registry,
+        self.lease_takeovers = self._counter(
+            "lease_takeovers", "Leases taken from a holder that died or let its lease expire."
         )
-        self.audit_write_failures = Counter(
-            "agent_tools_audit_write_failures",
+        self.audit_write_failures = self._counter(
+            "audit_write_failures",
             "Appends to the audit log that failed (their entries are kept and retried).",
-            registry=registry,
+            labels=(),
+        )
+
+    def _counter(self, name: str, documentation: str, labels: Labels = BY_TYPE) -> Counter:
+        """The counter ``agent_tools_<name>_total`` in this registry."""
+        return Counter(f"agent_tools_{name}", documentation, labels, registry=self.registry)
+
+    def _histogram(
+        self, name: str, documentation: str, buckets: tuple[float, ...], labels: Labels = BY_TYPE
+    ) -> Histogram:
+        """The histogram ``agent_tools_<name>`` in this registry."""
+        return Histogram(
+            f"agent_tools_{name}", documentation, labels, buckets=buckets, registry=self.registry
         )
 
     def slice_started(self, operation: ObservedOperation, *, inline: bool) -> Observation:
@@ -131,18 +129,17 @@ class _ChunkTiming:
             self._metrics.retries.labels(self._type).inc(attempts - 1)
 
 
+@dataclass
 class _CommitTiming:
-    def __init__(
-        self, metrics: RuntimeMetrics, operation_type: str, kind: str, status: OperationStatus
-    ) -> None:
-        self._metrics = metrics
-        self._type = operation_type
-        self._kind = kind
-        self._status = status
-        self._started = time.perf_counter()
+    metrics: RuntimeMetrics
+    operation_type: str
+    kind: str
+    status: OperationStatus
+    started: float = field(default_factory=time.perf_counter)
 
     def finished(self, outcome: str) -> None:
-        elapsed = time.perf_counter() - self._started
-        self._metrics.checkpoint_commit.labels(self._type, self._kind, outcome).observe(elapsed)
-        if outcome == "committed" and self._status.is_terminal:
-            self._metrics.operations.labels(self._type, self._status.value).inc()
+        elapsed = time.perf_counter() - self.started
+        commits = self.metrics.checkpoint_commit
+        commits.labels(self.operation_type, self.kind, outcome).observe(elapsed)
+        if outcome == "committed" and self.status.is_terminal:
+            self.metrics.operations.labels(self.operation_type, self.status.value).inc()

@@ -17,6 +17,7 @@ import redis
 
 from agent_tools import Engine, OperationRegistry, Settings
 from agent_tools.core.status import OperationStatus
+from agent_tools.runtime.background import Maintenance
 from agent_tools.runtime.fleet.celery_app import DEFAULT_QUEUE
 from agent_tools.runtime.fleet.dispatcher import fleet_dispatcher
 from agent_tools.runtime.loading import load_operations
@@ -175,7 +176,7 @@ async def dispatching_engine_without_cleanup(
     engine = Engine.from_settings(
         settings,
         registry=registry,
-        dispatcher=fleet_dispatcher(broker, LEASE_TTL_S, queue=queue),
+        dispatcher=fleet_dispatcher(broker, Maintenance.from_settings(settings), queue=queue),
     )
     async with engine:
         yield engine

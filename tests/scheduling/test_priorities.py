@@ -13,7 +13,7 @@ from agent_tools import Engine, Settings
 from agent_tools.core.errors import InvalidInputError
 from agent_tools.core.priorities import WaitingLine, aged_priority, broker_priority
 from agent_tools.core.status import OperationStatus
-from agent_tools.runtime.background import InProcessDispatcher
+from agent_tools.runtime.background import InProcessDispatcher, Maintenance
 from tests.scheduling import gated_work
 
 WAIT_S = 20.0
@@ -93,7 +93,7 @@ async def test_a_type_s_priority_is_the_default_of_its_runs(one_slot: Engine) ->
 
 async def test_a_long_wait_lifts_a_low_priority_over_newer_urgent_work() -> None:
     clock = FakeClock()
-    dispatcher = InProcessDispatcher(1, 0.5, aging_s=10.0, clock=clock)
+    dispatcher = InProcessDispatcher(1, Maintenance(0.5, aging_s=10.0), clock=clock)
     async with _engine(dispatcher) as engine:
         await _occupy_the_slot(engine)
         await _start(engine, "waited long", priority=0)
@@ -106,7 +106,7 @@ async def test_a_long_wait_lifts_a_low_priority_over_newer_urgent_work() -> None
 
 async def test_without_that_wait_the_urgent_newcomer_goes_first() -> None:
     clock = FakeClock()
-    dispatcher = InProcessDispatcher(1, 0.5, aging_s=10.0, clock=clock)
+    dispatcher = InProcessDispatcher(1, Maintenance(0.5, aging_s=10.0), clock=clock)
     async with _engine(dispatcher) as engine:
         await _occupy_the_slot(engine)
         await _start(engine, "waited a little", priority=0)

@@ -17,12 +17,9 @@ def broker_dispatcher(settings: Settings) -> CeleryDispatcher | None:
     """
     if not settings.broker:
         return None
+    from agent_tools.runtime.background import Maintenance
     from agent_tools.runtime.fleet.dispatcher import fleet_dispatcher
 
     return fleet_dispatcher(
-        settings.broker,
-        settings.lease_ttl_s,
-        queue=settings.queue,
-        aging_s=settings.priority_aging_s,
-        purge_interval_s=settings.purge_interval_s,
+        settings.broker, Maintenance.from_settings(settings), queue=settings.queue
     )

@@ -17,6 +17,7 @@ from typing import Protocol
 from celery import Celery
 
 from agent_tools.core.registry import OperationRegistry
+from agent_tools.runtime.background import Maintenance
 from agent_tools.runtime.engine import Engine
 from agent_tools.runtime.fleet.celery_app import RUN_SLICE_TASK, make_celery, send_slice
 from agent_tools.runtime.fleet.dispatcher import CeleryDispatcher
@@ -47,11 +48,7 @@ class SliceRunner:
         self._thread = threading.Thread(target=self._loop.run_forever, name="agent-tools-loop")
         registry = load_operations(settings.ops, OperationRegistry())
         dispatcher = CeleryDispatcher(
-            app,
-            max(0.2, settings.lease_ttl_s / 3),
-            queue=settings.queue,
-            aging_s=settings.priority_aging_s,
-            purge_interval_s=settings.purge_interval_s,
+            app, Maintenance.from_settings(settings), queue=settings.queue
         )
         self._telemetry = telemetry
         self.engine = Engine.from_settings(

@@ -13,7 +13,7 @@ from mcp_types import (
     PaginatedRequestParams,
 )
 
-from agent_tools.core.errors import AgentToolsError
+from agent_tools.core.errors import UnknownNameError
 from agent_tools.runtime.engine import Engine
 from agent_tools.surfaces.mcp.operation_tools import OperationTools
 from agent_tools.surfaces.mcp.progress import progress_reporter
@@ -24,11 +24,9 @@ from agent_tools.surfaces.tool_catalog import ToolSpec
 from agent_tools.surfaces.tool_outcome import ToolSuccess, refused, run_tool
 
 
-class UnknownToolError(AgentToolsError):
+class UnknownToolError(UnknownNameError):
     code = "unknown_tool"
-
-    def __init__(self, name: str, known: Sequence[str]) -> None:
-        super().__init__(f"No tool named {name!r}.", f"Use one of: {', '.join(known)}.", tool=name)
+    kind = "tool"
 
 
 class CatalogTools:
