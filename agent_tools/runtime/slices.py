@@ -61,6 +61,8 @@ class Runners:
         self._get = get_record
         self._definition_for = definition_for
         self._runners: dict[str, OperationRunner] = {}
+        self._closing = False
+        """Set by :meth:`stop_all`: no runner starts after it, or it would outlive the engine."""
 
     async def run_background(self, operation_id: str, run_for_s: float | None = None) -> bool:
         """Run a background operation here until it ends or ``run_for_s`` passes.
@@ -120,7 +122,13 @@ class Runners:
     async def _start_runner(
         self, operation_id: str, *, run_until: float, rest_status: OperationStatus
     ) -> OperationRunner | None:
-        """Take the lease and start a runner task; None when another holder has it."""
+        """Take the lease and start a runner task; None when another holder has it.
+
+        None also once the engine is shutting down: a background run stopped for the
+        shutdown reports work left, and its dispatcher asks for the next slice at once.
+        """
+        if self._closing:
+            return None
         inline = rest_status is OperationStatus.PAUSED
         lease = await self._acquire(operation_id, self._environment.lease_ttl_s(inline, run_until))
         if lease is None:
@@ -134,7 +142,7 @@ class Runners:
         ):
             changed = await self._store.change_status(to_running(record), time.time())
             record = changed or record
-        if record.status is not OperationStatus.RUNNING:
+        if self._closing or record.status is not OperationStatus.RUNNING:
             await self._store.release_lease(lease)
             return None
         definition = self._definition_for(record)
@@ -213,6 +221,7 @@ class Runners:
 
     async def stop_all(self, timeout_s: float) -> None:
         """Checkpoint and release every operation this process runs (shutting down)."""
+        self._closing = True
         runners = list(self._runners.values())
         for runner in runners:
             runner.request_stop("shutdown")

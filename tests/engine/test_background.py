@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -108,3 +109,26 @@ async def test_an_inline_resume_after_a_crash_waits_only_for_the_short_lease(
                 break
             assert time.monotonic() - started < 5
         assert time.monotonic() - started < 3
+
+
+async def test_closing_the_engine_leaves_no_runner_behind(tmp_path: Path) -> None:
+    # Slices of 5 ms: a run stopped for the shutdown reports work left, and its
+    # dispatcher asks at once for the next slice, which must not start any more.
+    for attempt in range(10):
+        url = f"sqlite:///{tmp_path / f'ops-{attempt}.db'}"
+        settings = engine_settings(worker_slice_s=0.005)
+        engine = Engine.from_url(url, registry=ops.registry, settings=settings)
+        async with engine:
+            view = await engine.execute_incrementally(
+                "count", {"total": 10**6, "chunk_delay_ms": 1}, mode="background", budget_ms=0
+            )
+            deadline = time.monotonic() + 5
+            while (await engine.get_progress(view.operation_id)).progress.current_step < 20:
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.01)
+        left = [
+            task.get_name()
+            for task in asyncio.all_tasks()
+            if task.get_name() == f"run {view.operation_id}" and not task.done()
+        ]
+        assert left == [], f"attempt {attempt}: a runner outlived its engine"
