@@ -102,8 +102,9 @@ class Store(AuditChain, Protocol):
     async def commit_checkpoint(self, checkpoint: Checkpoint) -> CommitOutcome:
         """Apply state, progress, status, items and the event in one transaction.
 
-        Items get sequence numbers ``item_count + 1 ...`` in order. Nothing is
-        written unless the lease token and expected status both still match.
+        Items get sequence numbers ``item_count + 1 ...`` in order. The input is
+        written only when the checkpoint carries one. Nothing is written unless the
+        lease token and expected status both still match.
         """
 
     async def change_status(self, change: StatusChange, now: float) -> OperationRecord | None:
