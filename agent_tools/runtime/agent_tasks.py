@@ -73,7 +73,7 @@ async def record_agent_progress(
             expected_status=fresh.status,
             status=status,
             type_version=type_version,
-            input=fresh.input,
+            input=None,  # unchanged: an agent's step never rewrites (or re-seals) the input
             state=ledger.model_dump(mode="json"),
             progress=new_progress,
             next_chunk_index=fresh.next_chunk_index + 1,
