@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, dataclass_transform
 
 from pydantic import ValidationError
 
@@ -43,23 +44,16 @@ class ExplainedError(AgentToolsError):
         super().__init__(message, hint, **details)
 
 
-class OperationIdError(AgentToolsError):
-    """An error about one operation whose message needs nothing but the operation's id.
-
-    ``wording`` is the message, with ``{operation_id!r}`` where the id goes; the
-    details carry the id.
-    """
-
-    wording: ClassVar[str]
-
-    def __init__(self, operation_id: str) -> None:
-        super().__init__(self.wording.format(operation_id=operation_id), operation_id=operation_id)
+class InvalidInputError(ExplainedError):
+    code = "invalid_input"
 
 
-class OperationNotFoundError(OperationIdError):
-    code = "operation_not_found"
-    hint = "Check the operation_id, or call list_operations to see known operations."
-    wording = "No operation with id {operation_id!r} exists."
+class AccessDeniedError(ExplainedError):
+    code = "access_denied"
+
+
+class StoreError(ExplainedError):
+    code = "store_error"
 
 
 class UnknownNameError(AgentToolsError):
@@ -88,65 +82,112 @@ class UnknownOperationTypeError(UnknownNameError):
     advice = " Call describe_operation_types for their inputs."
 
 
-class InvalidInputError(ExplainedError):
-    code = "invalid_input"
+_MESSAGE_ONLY = "message_only"
 
 
-class IllegalTransitionError(AgentToolsError):
+def message_only() -> Any:
+    """A field of a :class:`DetailedError` that its message names and its details leave out."""
+    return dataclasses.field(metadata={_MESSAGE_ONLY: True})
+
+
+@dataclass_transform(eq_default=False, field_specifiers=(message_only,))
+@dataclasses.dataclass(eq=False)
+class DetailedError(AgentToolsError):
+    """An error declared by its fields: they are its details, in the order callers pass them.
+
+    A subclass assigns ``code``, ``hint`` and ``wording`` (unannotated, so they stay
+    class attributes) and annotates its fields; its message is ``wording`` filled in
+    from the fields, :func:`message_only` ones included. Every subclass is made a
+    dataclass, compared by identity as exceptions are.
+    """
+
+    wording: ClassVar[str] = ""
+    """The message, with ``{field}`` where a field goes (``{operation_id!r}``)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(eq=False)(cls)
+
+    def __post_init__(self) -> None:
+        fields = dataclasses.fields(self)
+        values = {field.name: getattr(self, field.name) for field in fields}
+        details = {
+            field.name: values[field.name]
+            for field in fields
+            if not field.metadata.get(_MESSAGE_ONLY)
+        }
+        super().__init__(self.wording.format(**values), **details)
+
+
+class OperationIdError(DetailedError):
+    """An error about one operation whose message needs nothing but the operation's id."""
+
+    operation_id: str
+
+
+class OperationNotFoundError(OperationIdError):
+    code = "operation_not_found"
+    hint = "Check the operation_id, or call list_operations to see known operations."
+    wording = "No operation with id {operation_id!r} exists."
+
+
+class LeaseLostError(OperationIdError):
+    """This process no longer holds the operation; another holder took it over."""
+
+    code = "lease_lost"
+    hint = "Call get_progress; the other worker continues from the last checkpoint."
+    wording = "Operation {operation_id!r} is now run by another worker."
+
+
+class IllegalTransitionError(DetailedError):
     code = "illegal_transition"
     hint = (
         "Call get_progress to see its status; a completed, failed or cancelled "
         "operation cannot run again, start a new one with execute_incrementally."
     )
+    wording = "Operation {operation_id!r} is {status}; it cannot become {requested}."
 
-    def __init__(self, operation_id: str, current: str, target: str) -> None:
-        super().__init__(
-            f"Operation {operation_id!r} is {current}; it cannot become {target}.",
-            operation_id=operation_id,
-            status=current,
-            requested=target,
-        )
+    operation_id: str
+    status: str
+    requested: str
 
 
-class OperationConflictError(AgentToolsError):
+class OperationConflictError(DetailedError):
     code = "operation_conflict"
     hint = (
         "Reuse an operation_id only to continue the same work; omit operation_id "
         "(or choose a new one) to start another operation."
     )
+    wording = "Operation {operation_id!r} already exists with a different {reason}."
 
-    def __init__(self, operation_id: str, reason: str) -> None:
-        super().__init__(
-            f"Operation {operation_id!r} already exists with a different {reason}.",
-            operation_id=operation_id,
-        )
+    operation_id: str
+    reason: str = message_only()
 
 
-class VersionMismatchError(AgentToolsError):
+class VersionMismatchError(DetailedError):
     code = "version_mismatch"
     hint = (
         "Run it with a server that registers the original version, or cancel it "
         "and start a new operation."
     )
+    wording = (
+        "Operation {operation_id!r} was started under version {stored_version} of its type; "
+        "version {registered_version} is registered and has no migration from {stored_version}."
+    )
 
-    def __init__(self, operation_id: str, stored: int, registered: int) -> None:
-        super().__init__(
-            f"Operation {operation_id!r} was started under version {stored} of its type; "
-            f"version {registered} is registered and has no migration from {stored}.",
-            operation_id=operation_id,
-            stored_version=stored,
-            registered_version=registered,
-        )
+    operation_id: str
+    stored_version: int
+    registered_version: int
 
 
-class InvalidCursorError(AgentToolsError):
+class InvalidCursorError(DetailedError):
     code = "invalid_cursor"
     hint = (
         "Pass the next_cursor from a previous response, or omit cursor to read from the beginning."
     )
+    wording = "Cursor {cursor!r} is not one this server issued."
 
-    def __init__(self, cursor: str) -> None:
-        super().__init__(f"Cursor {cursor!r} is not one this server issued.", cursor=cursor)
+    cursor: str
 
 
 class OperationFailedError(AgentToolsError):
@@ -159,52 +200,33 @@ class OperationFailedError(AgentToolsError):
     )
 
 
-class ChunkTimeoutError(AgentToolsError):
+class ChunkTimeoutError(DetailedError):
     code = "chunk_timeout"
     hint = "Use a smaller chunk_size or a larger chunk_timeout_ms."
+    wording = "Chunk {chunk_index} did not finish within {chunk_timeout_ms} ms."
 
-    def __init__(self, chunk_index: int, timeout_ms: int) -> None:
-        super().__init__(
-            f"Chunk {chunk_index} did not finish within {timeout_ms} ms.",
-            chunk_index=chunk_index,
-            chunk_timeout_ms=timeout_ms,
-        )
+    chunk_index: int
+    chunk_timeout_ms: int
 
 
-class OperationTimeoutError(AgentToolsError):
+class OperationTimeoutError(DetailedError):
     """The whole operation ran longer than its ``timeout_ms`` of active time."""
 
     code = "timeout"
     hint = "Start it again with a larger timeout_ms, or smaller chunks so it stops in time."
+    wording = "The operation ran {active_ms} ms, over its timeout_ms of {timeout_ms} ms."
 
-    def __init__(self, timeout_ms: int, active_ms: int) -> None:
-        super().__init__(
-            f"The operation ran {active_ms} ms, over its timeout_ms of {timeout_ms} ms.",
-            timeout_ms=timeout_ms,
-            active_ms=active_ms,
-        )
+    timeout_ms: int
+    active_ms: int
 
 
-class AccessDeniedError(ExplainedError):
-    code = "access_denied"
-
-
-class LeaseLostError(OperationIdError):
-    """This process no longer holds the operation; another holder took it over."""
-
-    code = "lease_lost"
-    hint = "Call get_progress; the other worker continues from the last checkpoint."
-    wording = "Operation {operation_id!r} is now run by another worker."
-
-
-class OperationBusyError(AgentToolsError):
+class OperationBusyError(DetailedError):
     code = "operation_busy"
     hint = "Call get_progress with wait_ms to follow it, or resume again shortly."
+    wording = "Operation {operation_id!r} is being run by {holder}."
 
-    def __init__(self, operation_id: str, holder: str) -> None:
-        super().__init__(
-            f"Operation {operation_id!r} is being run by {holder}.", operation_id=operation_id
-        )
+    operation_id: str
+    holder: str = message_only()
 
 
 class InputNotRequestedError(AgentToolsError):
@@ -227,10 +249,6 @@ class InputNotRequestedError(AgentToolsError):
             operation_id=operation_id,
             outstanding=outstanding,
         )
-
-
-class StoreError(ExplainedError):
-    code = "store_error"
 
 
 def validation_problems(error: ValidationError, whole: str = "(input)") -> list[str]:

@@ -17,20 +17,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from agent_tools.core.audit import AuditCheckpoint
-from agent_tools.core.errors import AgentToolsError
+from agent_tools.core.errors import DetailedError, message_only
 
 _RAW = serialization.Encoding.Raw
 
 
-class AuditKeyError(AgentToolsError):
+class AuditKeyError(DetailedError):
     code = "invalid_audit_key"
+    hint = (
+        "Make a pair with `agent-tools keys generate --audit`; set "
+        "AGENT_TOOLS_AUDIT_SIGNING_KEY (purge) and AGENT_TOOLS_AUDIT_PUBLIC_KEY (verify)."
+    )
+    wording = "The audit {what} is missing or not a base64 Ed25519 key."
 
-    def __init__(self, what: str) -> None:
-        super().__init__(
-            f"The audit {what} is missing or not a base64 Ed25519 key.",
-            "Make a pair with `agent-tools keys generate --audit`; set "
-            "AGENT_TOOLS_AUDIT_SIGNING_KEY (purge) and AGENT_TOOLS_AUDIT_PUBLIC_KEY (verify).",
-        )
+    what: str = message_only()
 
 
 def new_key_pair() -> tuple[str, str]:

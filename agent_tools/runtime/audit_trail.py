@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from agent_tools.core.audit import AuditRecord, DetailValue, InvalidAuditRecordError
-from agent_tools.core.errors import AgentToolsError
+from agent_tools.core.errors import AgentToolsError, DetailedError
 from agent_tools.core.ownership import HiddenOperationError
 from agent_tools.core.principals import Role, required_role
 from agent_tools.runtime.observer import RuntimeObserver
@@ -47,18 +47,17 @@ MAX_UNWRITTEN = 10_000
 """Entries kept in memory while the log cannot be written; older ones are dropped (logged)."""
 
 
-class AuditUnavailableError(AgentToolsError):
+class AuditUnavailableError(DetailedError):
     """A change refused because the audit log cannot record it (fail closed)."""
 
     code = "audit_unavailable"
+    hint = (
+        "Nothing was changed. Retry later; reads still work. The server log says why "
+        "the audit log fails."
+    )
+    wording = "{action} was refused: the audit log cannot be written right now."
 
-    def __init__(self, action: str) -> None:
-        super().__init__(
-            f"{action} was refused: the audit log cannot be written right now.",
-            "Nothing was changed. Retry later; reads still work. The server log says why "
-            "the audit log fails.",
-            action=action,
-        )
+    action: str
 
 
 @dataclass

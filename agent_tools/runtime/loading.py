@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 
 from agent_tools.core.definitions import OperationType
-from agent_tools.core.errors import AgentToolsError
+from agent_tools.core.errors import DetailedError, message_only
 from agent_tools.core.registry import OperationRegistry, default_registry
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "agent_tools.operations"
 
 
-class OperationsLoadError(AgentToolsError):
+class OperationsLoadError(DetailedError):
     """A module or file named with ``--ops`` could not be imported."""
 
     code = "operations_load_failed"
@@ -36,9 +36,10 @@ class OperationsLoadError(AgentToolsError):
         "Pass an importable module name (my_package.operations) or the path of a .py file "
         "that defines @operation functions."
     )
+    wording = "Could not load operations from {source!r}: {reason}"
 
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"Could not load operations from {source!r}: {reason}", source=source)
+    source: str
+    reason: str = message_only()
 
 
 def load_operations(

@@ -16,7 +16,13 @@ from typing import Any, Generic, TypeAlias
 
 from pydantic import ValidationError
 
-from agent_tools.core.errors import AgentToolsError, InvalidInputError, validation_problems
+from agent_tools.core.errors import (
+    AgentToolsError,
+    DetailedError,
+    InvalidInputError,
+    message_only,
+    validation_problems,
+)
 from agent_tools.runtime.audit_trail import current_access
 from agent_tools.runtime.engine import Engine, OnProgress
 from agent_tools.surfaces.tool_catalog import Args, Result, ToolCall, ToolSpec
@@ -24,7 +30,7 @@ from agent_tools.surfaces.tool_catalog import Args, Result, ToolCall, ToolSpec
 logger = logging.getLogger(__name__)
 
 
-class InternalToolError(AgentToolsError):
+class InternalToolError(DetailedError):
     """A tool failed for a reason the agent cannot fix; the details are in the server log."""
 
     code = "internal_error"
@@ -32,11 +38,10 @@ class InternalToolError(AgentToolsError):
         "Retry the call; every committed checkpoint is safe. If it keeps failing, "
         "report it with the server log."
     )
+    wording = "The {tool} tool failed unexpectedly ({error.__class__.__name__})."
 
-    def __init__(self, tool_name: str, error: BaseException) -> None:
-        super().__init__(
-            f"The {tool_name} tool failed unexpectedly ({type(error).__name__}).", tool=tool_name
-        )
+    tool: str
+    error: BaseException = message_only()
 
 
 @dataclass(frozen=True)
