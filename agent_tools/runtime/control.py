@@ -32,28 +32,26 @@ async def change_status_or_explain(
     it meanwhile, the transition is checked again from the new status. The
     audit log names the calling principal as the one who made the change.
     """
-    actor = current_principal().name
+    change = StatusChange(
+        operation_id=record.operation_id,
+        expected=frozenset({record.status}),
+        status=target,
+        event=event,
+        error=error,
+        result=result,
+        expires_at=expires_at,
+        actor=current_principal().name,
+    )
     current = record
     for _ in range(CAS_ATTEMPTS):
         if current.status is target:
             return current
         check_transition(current.operation_id, current.status, target)
-        changed = await store.change_status(
-            StatusChange(
-                operation_id=current.operation_id,
-                expected=frozenset({current.status}),
-                status=target,
-                event=event,
-                error=error,
-                result=result,
-                expires_at=expires_at,
-                actor=actor,
-            ),
-            time.time(),
-        )
+        changed = await store.change_status(change, time.time())
         if changed is not None:
             return changed
         current = await reread(store, current.operation_id)
+        change = change.model_copy(update={"expected": frozenset({current.status})})
     check_transition(current.operation_id, current.status, target)
     return current
 
