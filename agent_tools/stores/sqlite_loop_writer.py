@@ -8,8 +8,9 @@ anyway (its next chunk starts only once the checkpoint is durable) and the hop
 would only add to it, but other tasks on the loop wait too, for one sync per
 checkpoint. This connection never waits for a lock: its busy timeout is 0 (any
 lock held elsewhere makes the caller fall back to the database thread, which
-waits as usual) and it never checkpoints the WAL (the store does that on its
-thread).
+waits as usual) and SQLite never checkpoints the WAL on it by itself: the store
+copies the WAL back on its thread and calls :meth:`LoopWriter.copy_wal_back`
+only for the short second pass.
 """
 
 from __future__ import annotations
@@ -61,6 +62,22 @@ class LoopWriter:
             raise
         self.commits += 1
         return done
+
+    def copy_wal_back(self) -> bool:
+        """Copy the frames still in the WAL into the file, here and now; whether all were.
+
+        Meant for the few frames that commits added while a long pass ran elsewhere:
+        it blocks the loop only as long as those take, and no commit can add more.
+        """
+        if threading.get_ident() != self._thread:
+            return False
+        try:
+            busy, in_wal, copied = self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.OperationalError as error:
+            if _is_lock_error(error):
+                return False
+            raise
+        return not busy and in_wal == copied
 
     def close(self) -> None:
         """Close the connection (on the thread that opened it)."""

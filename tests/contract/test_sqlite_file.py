@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from agent_tools.core.records import LeaseRequest
 from agent_tools.core.status import OperationStatus
 from agent_tools.stores.columns import INSERT_COLUMNS, to_row
 from agent_tools.stores.sqlite import SqliteStore
+from agent_tools.stores.sqlite_loop_writer import LoopWriter
 from agent_tools.stores.sqlite_schema import MIGRATIONS
 from tests.contract.records import checkpoint, new_record
 
@@ -45,12 +47,13 @@ async def test_the_file_is_in_wal_mode(tmp_path: Path) -> None:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.parametrize("synchronous", ["NORMAL", "FULL"])
 async def test_the_wal_starts_over_while_one_operation_checkpoints_without_pause(
-    tmp_path: Path,
+    tmp_path: Path, synchronous: str
 ) -> None:
     # Each commit adds about 3.6 pages; the WAL must be copied back and written from its
     # start again as the run goes, not grow by every one of them (about 10,800 pages here).
-    store = SqliteStore(f"sqlite:///{tmp_path / 'ops.db'}")
+    store = SqliteStore(f"sqlite:///{tmp_path / 'ops.db'}?synchronous={synchronous}")
     await store.open()
     try:
         await store.create_operation(new_record("long", status=OperationStatus.RUNNING))
@@ -65,6 +68,34 @@ async def test_the_wal_starts_over_while_one_operation_checkpoints_without_pause
     finally:
         await store.close()
     assert wal_pages < 2500
+
+
+def test_the_loop_writer_copies_the_wal_back_only_when_nothing_holds_frames(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "ops.db"
+    with sqlite3.connect(path) as setup:
+        setup.execute("PRAGMA journal_mode = WAL")
+        setup.execute("CREATE TABLE t (n INTEGER)")
+    writer = LoopWriter(path, "NORMAL")
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer._db.execute("INSERT INTO t VALUES (1)")
+        assert writer.copy_wal_back()
+        # A reader's open snapshot keeps the frames after it from being copied back.
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM t").fetchone()
+        writer._db.execute("INSERT INTO t VALUES (2)")
+        assert not writer.copy_wal_back()
+        reader.execute("COMMIT")
+        assert writer.copy_wal_back()
+        # Its connection belongs to the thread that opened it.
+        writer._db.execute("INSERT INTO t VALUES (3)")
+        with ThreadPoolExecutor(1) as elsewhere:
+            assert not elsewhere.submit(writer.copy_wal_back).result()
+    finally:
+        reader.close()
+        writer.close()
 
 
 @pytest.mark.parametrize(
