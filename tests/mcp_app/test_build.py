@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.dist.conftest import uv_command
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGED = ROOT / "agent_tools" / "surfaces" / "mcp" / "app"
@@ -33,10 +34,11 @@ def test_the_licences_of_everything_bundled_are_kept() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("uv") is None, reason="needs uv to build the wheel")
 def test_the_wheel_ships_the_built_files(tmp_path: Path) -> None:
     subprocess.run(
-        ["uv", "build", "--wheel", "-q", "-o", str(tmp_path), str(ROOT)], check=True, timeout=600
+        [uv_command(), "build", "--wheel", "-q", "-o", str(tmp_path), str(ROOT)],
+        check=True,
+        timeout=600,
     )
     (wheel,) = tmp_path.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
