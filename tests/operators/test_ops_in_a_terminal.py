@@ -44,7 +44,9 @@ class Pane:
         return done.stdout
 
     def capture(self) -> str:
-        return self._tmux("capture-pane", "-p")
+        # From the start of the history: when the command exits, tmux scrolls its last
+        # screen out of view to write "Pane is dead", and a poll may only come after that.
+        return self._tmux("capture-pane", "-p", "-S", "-")
 
     async def wait_for(self, found: re.Pattern[str] | str) -> str:
         """The screen once it shows ``found``; fails after ``WAIT_S``."""
