@@ -64,6 +64,13 @@ def test_the_wheel_holds_every_tracked_file_of_the_package_and_the_schemas(
     assert not missing, f"not in the wheel: {sorted(missing)}"
 
 
+def test_the_wheel_ships_the_built_mcp_app(built: BuiltDistribution) -> None:
+    # Built by scripts/build-app and committed; tests/mcp_app checks that they are current.
+    files = wheel_files(built)
+    for name in ("operation.html", "THIRD_PARTY_LICENSES.txt"):
+        assert f"agent_tools/surfaces/mcp/app/{name}" in files
+
+
 def test_the_wheel_ships_nothing_git_does_not_track(built: BuiltDistribution) -> None:
     files = wheel_files(built)
     payload = {name for name in files if not name.split("/", 1)[0].endswith(".dist-info")}

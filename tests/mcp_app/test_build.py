@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
-
-from tests.dist.conftest import uv_command
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGED = ROOT / "agent_tools" / "surfaces" / "mcp" / "app"
@@ -31,17 +28,3 @@ def test_the_licences_of_everything_bundled_are_kept() -> None:
     for package in ("@modelcontextprotocol/ext-apps 2.0.4", "@modelcontextprotocol/client", "zod"):
         assert package in licences
     assert "THIRD_PARTY_LICENSES.txt" in (PACKAGED / "operation.html").read_text(encoding="utf-8")
-
-
-@pytest.mark.slow
-def test_the_wheel_ships_the_built_files(tmp_path: Path) -> None:
-    subprocess.run(
-        [uv_command(), "build", "--wheel", "-q", "-o", str(tmp_path), str(ROOT)],
-        check=True,
-        timeout=600,
-    )
-    (wheel,) = tmp_path.glob("*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        names = set(archive.namelist())
-    for name in BUILT_FILES:
-        assert f"agent_tools/surfaces/mcp/app/{name}" in names
